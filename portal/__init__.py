@@ -1,0 +1,141 @@
+"""The partner portal: create_app() builds the Flask application."""
+
+from flask import Flask, abort, jsonify, render_template, request, url_for
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from htmx_flask import Htmx
+
+from . import clock, config, models, rules
+from .db import database, open_database
+from .htmx import add_vary
+from .paging import page_url
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Sign in to continue."
+login_manager.login_message_category = "info"
+csrf = CSRFProtect()
+
+# Pages anyone may open without signing in.
+PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "static", "healthz"}
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+    "form-action 'self'; base-uri 'self'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    if not user_id.isdigit():
+        return None
+    return models.User.with_organisation().where(models.User.id == int(user_id)).first()
+
+
+def create_app(test_config=None):
+    app = Flask(
+        __name__, template_folder=str(config.ROOT / "templates"), static_folder=str(config.ROOT / "static")
+    )
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    open_database(app.config["DATABASE_URL"])
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    Htmx(app)
+
+    from .views import account, auth, home, orgs, people, threads
+
+    for blueprint in (auth.bp, home.bp, threads.bp, orgs.bp, people.bp, account.bp):
+        app.register_blueprint(blueprint)
+
+    from .cli import register
+
+    register(app)
+    _add_request_hooks(app)
+    _add_error_pages(app)
+    _add_template_helpers(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    return app
+
+
+def _add_request_hooks(app):
+    @app.before_request
+    def require_sign_in():
+        if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+            return None
+        if request.endpoint is None:
+            abort(404)
+        if request.htmx:
+            # A fragment swap cannot show the sign-in page: send the whole window there.
+            response = app.response_class(status=204)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
+            return response
+        return login_manager.unauthorized()
+
+    @app.after_request
+    def headers(response):
+        response.headers.update(SECURITY_HEADERS)
+        return add_vary(response)
+
+    @app.teardown_request
+    def close_database(exc):
+        if not database.is_closed():
+            database.close()
+
+
+def _add_error_pages(app):
+    messages = {
+        400: ("Something was wrong with that request", "Go back, check what you entered and try again."),
+        403: (
+            "You cannot do that",
+            "Your account does not allow this action. Ask the systems steward if you think it should.",
+        ),
+        404: (
+            "Page not found",
+            "The page may have moved, or you may not have access to it. Check the address, "
+            "or go back to the home page.",
+        ),
+        405: ("That action is not available here", "Go back and use the buttons on the page."),
+        409: (
+            "This changed while you were looking",
+            "Someone else changed it first. Reload the page to see where it stands now.",
+        ),
+        500: ("Sorry, something went wrong", "The problem has been logged. Try again in a moment."),
+    }
+
+    def error_page(error):
+        code = getattr(error, "code", 500) or 500
+        title, text = messages.get(code, messages[500])
+        if isinstance(error, CSRFError):
+            title = "This form had expired"
+            text = "For your security, forms expire. Go back, reload the page and send it again; what you "
+            text += "typed may still be there when you go back."
+        return render_template("errors.html", title=title, text=text, code=code), code
+
+    for code in messages:
+        app.register_error_handler(code, error_page)
+    app.register_error_handler(CSRFError, error_page)
+
+
+def _add_template_helpers(app):
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["london"] = clock.in_london
+    app.jinja_env.filters["relative"] = clock.relative
+    app.jinja_env.globals.update(
+        may=rules,
+        page_url=page_url,
+        THREAD_KINDS=models.THREAD_KINDS,
+        STATUSES=models.STATUSES,
+        ORG_KINDS=models.ORG_KINDS,
+        ROLES=models.ROLES,
+        VISIBILITIES=models.VISIBILITIES,
+    )

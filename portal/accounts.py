@@ -1,0 +1,115 @@
+"""People, organisations and passwords: sign-in, set-password links and their events. No Flask here."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .clock import now
+from .db import database
+from .models import Organisation, PasswordLink, User
+from .tracking import record
+
+# Checked against when nobody has the email given, so a wrong email takes as long as a wrong password.
+_NOBODY = generate_password_hash("nobody has this password")
+
+
+def hash_password(password):
+    return generate_password_hash(password)  # scrypt, werkzeug's current default
+
+
+def authenticate(email, password):
+    """The active person with this email and password, or None; never says which part was wrong."""
+    person = User.with_organisation().where(User.email == email.strip().lower()).first()
+    if not check_password_hash(
+        person.password_hash if person and person.password_hash else _NOBODY, password
+    ):
+        return None
+    if not person.active:
+        return None
+    User.update(last_seen=now()).where(User.id == person.id).execute()
+    return person
+
+
+def save_organisation(form_data, actor, organisation=None):
+    with database.atomic():
+        if organisation is None:
+            organisation = Organisation.create(**form_data)
+            record("organisation_added", actor, organisation=organisation.id, name=organisation.name)
+        else:
+            before = {k: getattr(organisation, k) for k in form_data}
+            Organisation.update(**form_data).where(Organisation.id == organisation.id).execute()
+            record("organisation_edited", actor, organisation=organisation.id, before=before, after=form_data)
+    return organisation
+
+
+def save_person(form_data, actor, person=None):
+    with database.atomic():
+        if person is None:
+            person = User.create(**form_data)
+            record("person_added", actor, person=person.id, **form_data)
+        else:
+            before = {k: getattr(person, k if k != "organisation" else "organisation_id") for k in form_data}
+            User.update(**form_data).where(User.id == person.id).execute()
+            record("person_edited", actor, person=person.id, before=before, after=form_data)
+    return person
+
+
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_password_link(person, actor, hours):
+    """A new one-time token for `person` to set a password; earlier unused links stop working."""
+    token = secrets.token_urlsafe(32)
+    moment = now()
+    with database.atomic():
+        PasswordLink.update(used_at=moment).where(
+            (PasswordLink.user == person.id) & PasswordLink.used_at.is_null()
+        ).execute()
+        PasswordLink.create(
+            user=person, token_hash=_digest(token), created=moment, expires=moment + timedelta(hours=hours)
+        )
+        record("password_link_created", actor, person=person.id)
+    return token
+
+
+def find_password_link(token):
+    """The unused, unexpired link for this token, with its person, or None."""
+    return (
+        PasswordLink.select(PasswordLink, User)
+        .join(User)
+        .where(
+            (PasswordLink.token_hash == _digest(token))
+            & PasswordLink.used_at.is_null()
+            & (PasswordLink.expires > now())
+            & (User.active == True)  # noqa: E712
+        )
+        .first()
+    )
+
+
+def use_password_link(link, password):
+    """Set the password and spend the link; False if someone spent it first."""
+    with database.atomic():
+        spent = (
+            PasswordLink.update(used_at=now())
+            .where((PasswordLink.id == link.id) & PasswordLink.used_at.is_null())
+            .execute()
+        )
+        if not spent:
+            return False
+        User.update(password_hash=hash_password(password)).where(User.id == link.user_id).execute()
+        record("password_set", link.user, person=link.user_id)
+    return True
+
+
+def change_password(person, current, new):
+    """Change a password after checking the current one; False if it was wrong."""
+    if not check_password_hash(person.password_hash, current):
+        return False
+    with database.atomic():
+        User.update(password_hash=hash_password(new)).where(User.id == person.id).execute()
+        record("password_changed", person, person=person.id)
+    return True

@@ -1,0 +1,70 @@
+"""Command-line tasks: migrate, create-steward, seed-demo."""
+
+import click
+from playhouse.migrations import Runner
+
+from . import accounts, demo
+from .config import ROOT
+from .db import database, use_wal
+from .models import Organisation, User
+
+MIGRATIONS = ROOT / "migrations"
+
+
+def migrate():
+    """Apply every pending migration; returns the names applied."""
+    use_wal()
+    return Runner(database, str(MIGRATIONS)).up()
+
+
+def register(app):
+    @app.cli.command("migrate")
+    def migrate_command():
+        """Apply pending database migrations."""
+        applied = migrate()
+        click.echo("Applied: %s" % ", ".join(applied) if applied else "The database is up to date.")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing, quietly, when the database has data.")
+    def seed_demo_command(if_empty):
+        """Fill an empty database with the demo region."""
+        if Organisation.select().exists():
+            if if_empty:
+                return
+            raise click.ClickException("The database already has data; the demo only goes into an empty one.")
+        demo.seed()
+        click.echo(
+            "Demo data added. Sign in as %s with the password %s" % (demo.STEWARD_EMAIL, demo.PASSWORD)
+        )
+
+    @app.cli.command("create-steward")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option(
+        "--organisation",
+        default="Combined Authority",
+        show_default=True,
+        help="The commissioner organisation the steward works for; made if missing.",
+    )
+    @click.password_option(help="At least 12 characters.")
+    def create_steward_command(email, name, organisation, password):
+        """Create the first steward on an empty database."""
+        if User.select().where(User.role == "steward").exists():
+            raise click.ClickException("A steward exists already: add more people from the People page.")
+        if len(password) < 12:
+            raise click.ClickException("Use a password of at least 12 characters.")
+        email = email.strip().lower()
+        if User.select().where(User.email == email).exists():
+            raise click.ClickException("Someone already uses %s." % email)
+        with database.atomic():
+            org = Organisation.get_or_none(Organisation.name == organisation) or Organisation.create(
+                name=organisation, slug=demo.slugify(organisation), kind="commissioner"
+            )
+            User.create(
+                email=email,
+                name=name.strip(),
+                organisation=org,
+                role="steward",
+                password_hash=accounts.hash_password(password),
+            )
+        click.echo("Steward %s created. Sign in at /login." % email)

@@ -1,0 +1,46 @@
+"""Time: stored in UTC (naive), shown in Europe/London."""
+
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+_fixed = None
+
+
+def now():
+    return _fixed or datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def fixed_at(moment):
+    """Make now() return `moment` (naive UTC): for seeding history and for tests of clocks."""
+    global _fixed
+    before, _fixed = _fixed, moment
+    try:
+        yield moment
+    finally:
+        _fixed = before
+
+
+def in_london(moment):
+    return moment.replace(tzinfo=UTC).astimezone(LONDON)
+
+
+def relative(moment, reference=None):
+    """'just now', '5 minutes ago', '3 days ago' in plain English."""
+    seconds = int(((reference or now()) - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for size, unit in (
+        (86400 * 365, "year"),
+        (86400 * 30, "month"),
+        (86400 * 7, "week"),
+        (86400, "day"),
+        (3600, "hour"),
+        (60, "minute"),
+    ):
+        if seconds >= size:
+            count = seconds // size
+            return "%d %s%s ago" % (count, unit, "" if count == 1 else "s")
+    return "just now"

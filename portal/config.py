@@ -1,0 +1,32 @@
+"""Every setting, read from the environment in one place, with development defaults."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def from_environment():
+    """The settings for this process: development defaults, overridden by the environment."""
+    environment = os.environ.get("PORTAL_ENV", "development")
+    development = environment in ("development", "test")
+    secret_key = os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if not development:
+            raise RuntimeError("SECRET_KEY must be set outside development (PORTAL_ENV=%s)." % environment)
+        secret_key = "development-only-not-secret"
+    return {
+        "ENVIRONMENT": environment,
+        "SECRET_KEY": secret_key,
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or "sqlite:///%s" % (ROOT / "instance" / "portal.db"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": not development,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SET_PASSWORD_LINK_HOURS": int(os.environ.get("SET_PASSWORD_LINK_HOURS", "72")),
+        "PAGE_SIZE": 20,
+        "POSTS_PER_PAGE": 50,
+    }

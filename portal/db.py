@@ -1,0 +1,41 @@
+"""The deferred database: one connection per request, write transactions that take the lock up front."""
+
+from pathlib import Path
+
+from peewee import DatabaseProxy, Model, SqliteDatabase
+from playhouse.db_url import connect, parse
+
+database = DatabaseProxy()
+
+# Reads then writes inside a deferred SQLite transaction fail at once with "database is locked";
+# BEGIN IMMEDIATE waits for the lock instead (see shared/TOOLCHAIN.md).
+SQLITE_OPTIONS = {"pragmas": {"foreign_keys": 1}, "timeout": 5, "lock_type": "IMMEDIATE"}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def open_database(url):
+    """Point the proxy at the database behind `url` (anything playhouse.db_url understands)."""
+    if url.startswith("sqlite:///"):
+        path = parse(url)["database"]
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        target = connect(url, **SQLITE_OPTIONS)
+    else:
+        target = connect(url)
+    database.initialize(target)
+    return target
+
+
+def is_sqlite():
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def use_wal():
+    """WAL persists in the file, so it is set once when the database is made, not per connection."""
+    if is_sqlite():
+        database.execute_sql("PRAGMA journal_mode=wal")

@@ -1,0 +1,647 @@
+"""The demo region: Liverpool City Region's partners, their people and five weeks of threads."""
+
+import re
+from datetime import UTC, datetime, time, timedelta
+from inspect import cleandoc
+
+from . import accounts, tracking
+from .clock import LONDON, fixed_at, in_london, now
+from .db import database
+from .models import Organisation, Thread, User
+
+PASSWORD = "outreach-demo-2026"
+STEWARD_EMAIL = "steward@lcr.example.org"
+
+# (key, name, kind); the people and threads below name organisations by key.
+ORGANISATIONS = [
+    ("ca", "Liverpool City Region Combined Authority", "commissioner"),
+    ("whitechapel", "The Whitechapel Centre", "charity"),
+    ("salvation_army", "The Salvation Army Salisbury House", "charity"),
+    ("liverpool", "Liverpool City Council", "local_authority"),
+    ("st_helens", "St Helens Borough Council", "local_authority"),
+    ("knowsley", "Knowsley Council", "local_authority"),
+    ("sefton", "Sefton Council", "local_authority"),
+    ("wirral", "Wirral Council", "local_authority"),
+    ("halton", "Halton Borough Council", "local_authority"),
+    ("mersey_care", "Mersey Care NHS Foundation Trust", "health"),
+]
+
+# The demo's people, named in the threads below by email.
+STEWARD = STEWARD_EMAIL
+OUTREACH = "outreach@lcr.example.org"
+WHITECHAPEL = "staff@whitechapel.example.org"
+SALVATION_ARMY = "staff@salvationarmy.example.org"
+ST_HELENS = "officer@sthelens.example.org"
+LIVERPOOL = "officer@liverpool.example.org"
+KNOWSLEY = "officer@knowsley.example.org"
+SEFTON = "officer@sefton.example.org"
+WIRRAL = "officer@wirral.example.org"
+HALTON = "officer@halton.example.org"
+MERSEY_CARE = "staff@merseycare.example.org"
+
+# (email, name, organisation key, role); every name is made up.
+PEOPLE = [
+    (STEWARD, "Priya Hollings", "ca", "steward"),
+    (OUTREACH, "Jordan Whitlow", "ca", "member"),
+    (WHITECHAPEL, "Maggie Dunleavy", "whitechapel", "member"),
+    (SALVATION_ARMY, "Colin Ashworth", "salvation_army", "member"),
+    (ST_HELENS, "Gareth Pennington", "st_helens", "member"),
+    (LIVERPOOL, "Ruth Ellery", "liverpool", "member"),
+    (KNOWSLEY, "Declan Farraday", "knowsley", "member"),
+    (SEFTON, "Helen Quayle", "sefton", "member"),
+    (WIRRAL, "Rhys Brackley", "wirral", "member"),
+    (HALTON, "Bernadette Kinsella", "halton", "member"),
+    (MERSEY_CARE, "Aisha Threlfall", "mersey_care", "member"),
+]
+
+# Oldest first. "at" is (days ago, London wall-clock time). "then" lists what happened next, in order:
+# ("reply", at, email, body), ("resolve", at, email) or ("reopen", at, email).
+THREADS = [
+    {
+        "kind": "update",
+        "author": OUTREACH,
+        "at": (34, "09:10"),
+        "title": "Assertive Outreach: what we're seeing this month",
+        "body": """
+            **What is happening.** 23 people on the caseload this month across the six boroughs, up from 19.
+            Most new contacts are in Liverpool city centre and St Helens town centre. Three are people we
+            haven't met before, all men in their 30s and 40s, two of them just out of prison.
+
+            **What is working.** The joint morning rounds with the Whitechapel Centre on Tuesdays and
+            Thursdays. Having a nurse with us means scripts and dressings get sorted there and then, instead
+            of an appointment nobody goes to.
+
+            **What is in the way.**
+
+            - Getting a bed the same night outside Liverpool: every borough has its own route and hours.
+            - Phones. Four people lost theirs or had them taken this month, and every appointment with them.
+
+            **What we need.** An up-to-date list of who to ring out of hours in each borough. If yours has
+            changed, please post it here.
+        """,
+        "then": [
+            (
+                "reply",
+                (34, "11:45"),
+                WHITECHAPEL,
+                """
+                We can add a Saturday morning round from next month if you can staff your side of it.
+
+                We've also got a box of cheap phones, charged and with credit, at our front desk. Ask for one
+                for anyone who's lost theirs.
+                """,
+            ),
+            (
+                "reply",
+                (33, "10:20"),
+                HALTON,
+                """
+                Halton's out-of-hours is still the council emergency line, 5pm to 9am and all weekend. It goes
+                through to the on-call housing officer, not a call centre, so say you're outreach and you'll
+                get a call back.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "question",
+        "author": STEWARD,
+        "to": ["liverpool"],
+        "at": (32, "10:00"),
+        "title": "Who takes night shelter referrals this year?",
+        "body": """
+            The night shelter opens again in three weeks. Last year referrals went through housing options
+            and then, halfway through the winter, straight to the provider, and half of us kept using the old
+            route.
+
+            Who should outreach and the day centres refer to this year, and is it the same at weekends?
+        """,
+        "then": [
+            (
+                "reply",
+                (31, "14:30"),
+                LIVERPOOL,
+                """
+                Housing options again this year, every day. At weekends it's the out-of-hours team on the
+                same number; they hold the shelter's bed list. We've told the provider in writing not to take
+                direct referrals, so there's only one route this time. I'll send the referral form round.
+                """,
+            ),
+            ("reply", (31, "15:10"), STEWARD, "Thank you, that's clear. I've added it to the contacts list."),
+            ("resolve", (31, "15:12"), STEWARD),
+        ],
+    },
+    {
+        "kind": "need",
+        "author": WHITECHAPEL,
+        "to": ["liverpool"],
+        "at": (28, "09:30"),
+        "title": "Friday prison releases arriving after housing options has shut",
+        "body": """
+            A man in his 40s was released on Friday afternoon with a travel warrant to Liverpool and a letter
+            telling him to present at housing options. He got there at 4.40pm; the office shuts at 4. He slept
+            out on Friday and Saturday and came to us on Monday morning.
+
+            We need a way for someone released on a Friday to be seen that day: a named contact, or a duty
+            number that still answers after 4pm.
+        """,
+        "then": [
+            (
+                "reply",
+                (27, "11:15"),
+                WHITECHAPEL,
+                """
+                He was seen on Monday through the duty line and is in temporary accommodation now, so I'm
+                marking this resolved for him.
+                """,
+            ),
+            ("resolve", (27, "11:16"), WHITECHAPEL),
+            ("reopen", (21, "10:05"), WHITECHAPEL),
+            (
+                "reply",
+                (21, "10:06"),
+                WHITECHAPEL,
+                """
+                Reopening: it happened again last Friday, this time to a woman in her 20s. Sorting it out
+                person by person on a Monday isn't a fix. Can we find a route for Friday releases that works
+                on the Friday?
+                """,
+            ),
+            (
+                "reply",
+                (19, "16:20"),
+                LIVERPOOL,
+                """
+                Sorry this has happened twice. From this week:
+
+                - probation will ring our prison release duty officer before the person leaves, so we know
+                  they're coming;
+                - on Fridays the duty officer covers until 7pm, and outreach and the Whitechapel Centre can
+                  ring the duty line and ask for them directly.
+
+                We'll review it with you at the end of the month.
+                """,
+            ),
+            (
+                "reply",
+                (18, "09:40"),
+                WHITECHAPEL,
+                """
+                That's what we needed, thank you. We'll see how the next few Fridays go before we call it
+                done.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "update",
+        "author": SALVATION_ARMY,
+        "at": (26, "14:00"),
+        "title": "Salisbury House: beds, move-on and what's blocking it",
+        "body": """
+            **What is happening.** Every hostel room is full and the waiting list is at 11. The sit-up chairs
+            and both crash pads are in use most nights.
+
+            **What is working.** The weekly visit from the Mersey Care nurse. Three residents moved into their
+            own flats this month.
+
+            **What is in the way.** Move-on. People are ready to leave but there is nowhere to go, so rooms
+            don't free up. Two residents have been ready for more than four months.
+
+            **What we need.** A conversation with each council's housing team about move-on flats.
+        """,
+        "then": [
+            (
+                "reply",
+                (25, "10:30"),
+                KNOWSLEY,
+                """
+                Knowsley has two one-bed flats coming back from void next month. Happy to talk about any of
+                your residents with a Knowsley connection; send me the details through the usual route.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "need",
+        "author": SALVATION_ARMY,
+        "to": ["mersey_care"],
+        "visibility": "restricted",
+        "at": (24, "11:00"),
+        "title": "Discharge from a mental health ward back to Salisbury House",
+        "body": """
+            One of our residents, a man in his 50s (R.T.), is due to leave an inpatient mental health ward
+            next week. The ward has told him he is coming back to us, but nobody has been in touch with us
+            about his medication or his follow-up.
+
+            Before he comes back we need:
+
+            - a discharge plan, and the name of his care coordinator;
+            - what medication he will leave with, and who collects the prescription;
+            - a number our night staff can ring if he becomes unwell again.
+        """,
+        "then": [
+            (
+                "reply",
+                (23, "15:20"),
+                MERSEY_CARE,
+                """
+                Thank you for flagging this. I've spoken to the ward manager: he'll be discharged on
+                Thursday with seven days of medication, and his care coordinator, from the St Helens community
+                team, will visit on Friday afternoon. The crisis line number is in his discharge letter; I'll
+                email it to your duty manager today as well.
+                """,
+            ),
+            ("reply", (22, "09:05"), SALVATION_ARMY, "Received, thank you. His key worker will be there."),
+            (
+                "reply",
+                (16, "10:00"),
+                SALVATION_ARMY,
+                """
+                He has settled back in and the coordinator has visited twice. Marking this one done.
+                """,
+            ),
+            ("resolve", (16, "10:01"), SALVATION_ARMY),
+        ],
+    },
+    {
+        "kind": "update",
+        "author": LIVERPOOL,
+        "at": (22, "13:00"),
+        "title": "Liverpool housing options: the out-of-hours line is changing",
+        "body": """
+            From Monday the out-of-hours homelessness line has its own number, answered by housing staff
+            instead of the council's contact centre. Hours are 5pm to 8.30am on weekdays and all weekend.
+
+            What this should fix: callers being asked the same questions twice and waiting for a call back.
+            What it won't fix yet: we still have no same-night beds for couples or for people with dogs.
+
+            The old number will redirect for a month.
+        """,
+        "then": [
+            (
+                "reply",
+                (21, "16:00"),
+                WHITECHAPEL,
+                """
+                Good news. Could the new line take referrals from our night staff by email too? They're often
+                with someone and can't hold on the phone.
+                """,
+            ),
+            (
+                "reply",
+                (20, "10:15"),
+                LIVERPOOL,
+                """
+                Not yet, but it's planned for next month. Until then, ask for a call back: they'll ring within
+                the hour.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "update",
+        "author": MERSEY_CARE,
+        "at": (20, "09:00"),
+        "title": "Nurse drop-ins at the Whitechapel Centre",
+        "body": """
+            Our community psychiatric nurses now run a drop-in at the Whitechapel Centre on Wednesday
+            mornings, 9.30 to 12. No appointment or referral needed. In the four weeks since it started we've
+            seen 17 people, nine of whom weren't known to any mental health service.
+
+            What's in the way: follow-up appointments at a clinic across town, which most people miss. We're
+            trying to see people again at the drop-in instead.
+        """,
+        "then": [
+            (
+                "reply",
+                (19, "12:30"),
+                OUTREACH,
+                """
+                This is making a real difference: we've brought three people along who would never have gone
+                to a clinic. Could it run in St Helens as well, even once a fortnight?
+                """,
+            ),
+            (
+                "reply",
+                (18, "15:45"),
+                MERSEY_CARE,
+                """
+                We're looking at a fortnightly session at Salisbury House. I'll post here when it's agreed.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "question",
+        "author": OUTREACH,
+        "to": ["knowsley", "sefton"],
+        "at": (18, "10:30"),
+        "title": "Local connection for people who sleep out across borough borders",
+        "body": """
+            We're working with two men who sleep out along the Knowsley, Sefton and Liverpool borders and move
+            between the three. Each council has asked us to prove a local connection before it will take a
+            homelessness application, and neither has a recent tenancy anywhere.
+
+            Does time spent sleeping rough in your borough count towards a local connection, and what evidence
+            would you accept from us? Our contact logs show where and when we found them.
+        """,
+        "then": [
+            (
+                "reply",
+                (16, "14:10"),
+                KNOWSLEY,
+                """
+                For us it does. Your contact logs with dates and places are enough evidence; send them with
+                the referral. Where someone has no local connection anywhere, we take the application first
+                and sort out the connection afterwards rather than leave them waiting.
+                """,
+            ),
+            (
+                "reply",
+                (15, "09:20"),
+                OUTREACH,
+                """
+                That's really helpful, thank you. Still hoping to hear from Sefton: one of the two is mostly
+                in Bootle.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "update",
+        "author": ST_HELENS,
+        "at": (17, "11:30"),
+        "title": "St Helens housing options: staffing this month",
+        "body": """
+            We're two officers down in housing options this month, so replies are slower than we'd like.
+            Emergency presentations are still seen the same day; for anything else, please allow three working
+            days.
+
+            Emergency beds in the borough, including the sit-up beds, are allocated through our weekly
+            placement panel. This quarter's priorities are families and young people leaving care.
+        """,
+    },
+    {
+        "kind": "question",
+        "author": HALTON,
+        "to": ["ca"],
+        "at": (15, "11:20"),
+        "title": "Can Trailblazer funding pay for storing someone's belongings?",
+        "body": """
+            A man we're working with in Widnes has been offered a room in a shared house. He has a lot of
+            belongings, mostly tools for work, in a friend's garage, and the friend needs it back. Without
+            the tools he can't work.
+
+            A storage unit for three months is about £240. Can that come out of the Trailblazer personal
+            budget, or does it have to go through the council?
+        """,
+        "then": [
+            (
+                "reply",
+                (14, "09:45"),
+                STEWARD,
+                """
+                Yes, that's exactly what the personal budget is for. Outreach can approve up to £500 without
+                asking anyone: send the invoice to the team and they'll pay the storage company directly.
+                """,
+            ),
+            ("reply", (14, "11:00"), HALTON, "Brilliant, thank you. The unit is booked."),
+            ("resolve", (14, "11:02"), HALTON),
+        ],
+    },
+    {
+        "kind": "update",
+        "author": WIRRAL,
+        "at": (13, "10:00"),
+        "title": "Wirral: this month's count and what has changed",
+        "body": """
+            Our latest count found 9 people sleeping out, down from 12 the month before. Most are in
+            Birkenhead, two in Wallasey.
+
+            - **Working:** the housing first flats. All six tenancies are holding.
+            - **In the way:** people coming over from Liverpool once the night shelter is full, whom we then
+              can't place because they have no Wirral connection.
+            - **Need:** a way for boroughs to agree who takes the lead for someone who moves between them.
+        """,
+        "then": [
+            (
+                "reply",
+                (12, "14:00"),
+                STEWARD,
+                """
+                This is the same problem outreach has raised with Knowsley and Sefton. I'll bring both threads
+                to the next monthly meeting with all six councils.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "question",
+        "author": SEFTON,
+        "to": ["liverpool"],
+        "at": (11, "15:00"),
+        "title": "Sharing the rough sleeping contact list between Sefton and Liverpool",
+        "body": """
+            We'd like to share our street outreach contact list with Liverpool's team every week, so we stop
+            counting the same people twice and can agree who leads. Do we need a data sharing agreement for
+            that, or does the regional one cover it?
+        """,
+        "then": [
+            (
+                "reply",
+                (9, "10:40"),
+                LIVERPOOL,
+                """
+                The regional agreement covers it, as long as the list holds initials only, where and when each
+                person was seen, and the support they need. No health details. Send it to the rough sleeping
+                coordinator's shared inbox on Mondays and we'll send ours back.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "need",
+        "author": WHITECHAPEL,
+        "to": ["st_helens"],
+        "at": (10, "09:40"),
+        "title": "Sit-up bed / crash pad for a rough sleeper in St Helens",
+        "body": """
+            Our outreach team has been working with a man in his 40s who has slept out in St Helens town
+            centre for about three weeks. He has agreed to come inside, which took a lot of work, and most
+            nights there is a sit-up chair free at Salisbury House.
+
+            But the sit-up beds and crash pads are allocated by the council to another group of clients, so
+            outreach can't refer him in, and by the time the weekly panel meets he has usually moved on or
+            changed his mind.
+
+            What we need:
+
+            - for outreach to be able to refer rough sleepers straight into the sit-up beds and crash pads,
+              on the night; or
+            - a named officer who can agree a place the same evening.
+
+            The eligibility criteria can stay as they are. We just need the step from "yes, I'll come in" to
+            a bed to happen that night.
+        """,
+        "then": [
+            (
+                "reply",
+                (10, "14:15"),
+                SALVATION_ARMY,
+                """
+                We'd welcome this. Most nights at least one sit-up chair is still empty at 11pm because the
+                people it's allocated to have found somewhere else. We can take a referral from outreach up to
+                midnight if the council agrees.
+                """,
+            ),
+            (
+                "reply",
+                (8, "08:50"),
+                OUTREACH,
+                """
+                Saw him again last night by the bus station. He is still willing to come in. We're ready to
+                refer him the moment it's allowed.
+                """,
+            ),
+            (
+                "reply",
+                (6, "10:30"),
+                STEWARD,
+                """
+                I've asked the housing options manager at St Helens to pick this up, and I'll keep it open
+                until there is an answer. If someone else at St Helens is better placed, please say so here.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "update",
+        "author": STEWARD,
+        "at": (7, "09:30"),
+        "title": "What the last four weeks taught us",
+        "body": """
+            A short summary of what has come through the portal this month.
+
+            **What has moved.** Night shelter referrals have one route. Friday prison releases in Liverpool
+            now have a duty officer until 7pm. Trailblazer personal budgets are paying for the small things
+            that keep a tenancy going.
+
+            **What is still in the way.**
+
+            - Direct referral into the sit-up beds and crash pads in St Helens: open for over a week, no
+              answer yet.
+            - Local connection for people who move between boroughs.
+            - Same-night beds for couples and for people with dogs.
+
+            **What I'll do.** Take local connection to the monthly meeting with all six councils, and keep the
+            St Helens request open until it is settled.
+        """,
+        "then": [
+            (
+                "reply",
+                (6, "16:10"),
+                SEFTON,
+                """
+                Sorry we haven't answered the local connection question yet; it's with our legal team. I'll
+                post on that thread as soon as I have an answer.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "need",
+        "author": OUTREACH,
+        "to": ["wirral"],
+        "at": (4, "11:00"),
+        "title": "Same-night bed for a couple with a dog in Birkenhead",
+        "body": """
+            A couple in their 30s have been sleeping in a tent near Birkenhead Park for two weeks. They won't
+            be split up and won't leave their dog, and every emergency bed we've tried is single-sex or
+            no pets.
+
+            Does Wirral have anything, even for a few nights, that would take all three? If not, would the
+            council fund a dog-friendly B&B while we look for something longer?
+        """,
+        "then": [
+            (
+                "reply",
+                (3, "13:20"),
+                WHITECHAPEL,
+                """
+                A small B&B in New Brighton has taken a couple with a dog for us before. Happy to pass on the
+                details by phone.
+                """,
+            ),
+        ],
+    },
+    {
+        "kind": "need",
+        "author": KNOWSLEY,
+        "to": ["mersey_care"],
+        "at": (2, "10:15"),
+        "title": "Mental health assessment for a man sleeping out in Huyton",
+        "body": """
+            A man in his 60s has been sleeping in a bus shelter in Huyton village for about ten days. He is
+            confused at times, won't give his name and refuses everything we offer. We're worried about his
+            capacity to make those decisions.
+
+            Could someone from the community mental health team come out with our officer this week for an
+            assessment? We can meet at any time that suits you.
+        """,
+    },
+]
+
+STEPS = {"reply": tracking.reply, "resolve": tracking.resolve, "reopen": tracking.reopen}
+
+
+def slugify(name):
+    """Lower-case, with every run of other characters as one hyphen: "St Helens" -> "st-helens"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].rstrip("-")
+
+
+def seed():
+    """Fill an empty, migrated database with the demo region, its people and their threads."""
+    password_hash = accounts.hash_password(PASSWORD)  # scrypt is slow: hash once, share it
+    with database.atomic():
+        with fixed_at(_moment(40, "09:00")):
+            organisations = {
+                key: Organisation.create(name=name, slug=slugify(name), kind=kind)
+                for key, name, kind in ORGANISATIONS
+            }
+            people = {
+                email: User.create(
+                    email=email,
+                    name=name,
+                    organisation=organisations[key],
+                    role=role,
+                    password_hash=password_hash,
+                )
+                for email, name, key, role in PEOPLE
+            }
+        for spec in THREADS:
+            _seed_thread(spec, organisations, people)
+
+
+def _seed_thread(spec, organisations, people):
+    with fixed_at(_moment(*spec["at"])):
+        thread = tracking.start_thread(
+            people[spec["author"]],
+            spec["kind"],
+            spec["title"],
+            cleandoc(spec["body"]),
+            addressed_ids=[organisations[key].id for key in spec.get("to", ())],
+            visibility=spec.get("visibility", "all"),
+        )
+    for action, at, email, *body in spec.get("then", ()):
+        with fixed_at(_moment(*at)):
+            # tracking reads the status from the object it is given, so give it the stored one.
+            thread = Thread.get_by_id(thread.id)
+            STEPS[action](thread, people[email], *map(cleandoc, body))
+
+
+def _moment(days_ago, wall_clock):
+    """Naive UTC for a London wall-clock time ("14:30") on the day `days_ago` days before today."""
+    day = in_london(now()).date() - timedelta(days=days_ago)
+    hour, minute = map(int, wall_clock.split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)

@@ -1,0 +1,220 @@
+"""The WTForms classes, one per form."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models import ORG_KINDS, ROLES, THREAD_KINDS, VISIBILITIES, Organisation, User
+
+MIN_PASSWORD = 12
+MAX_BODY = 20000
+
+
+def stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class PlainChoices:
+    """Radio buttons and checkboxes that say in plain English when a value is not one of theirs."""
+
+    def __init__(self, *args, invalid="Choose one of the options listed", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid) from error
+
+    def pre_validate(self, form):
+        known = {choice.value for choice in self.iter_choices()}
+        chosen = self.data if isinstance(self.data, list) else [self.data]
+        if any(value not in known for value in chosen if value is not None):
+            raise ValidationError(self.invalid)
+
+
+class Radios(PlainChoices, RadioField):
+    pass
+
+
+class CheckboxList(PlainChoices, SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        "Email", [DataRequired("Enter your email address"), Length(max=254)], filters=[stripped]
+    )
+    password = PasswordField("Password", [DataRequired("Enter your password"), Length(max=1000)])
+    next = HiddenField()
+
+
+def body_field(label):
+    return TextAreaField(
+        label,
+        [
+            DataRequired("Write a message"),
+            Length(max=MAX_BODY, message="Keep the message under %d characters" % MAX_BODY),
+        ],
+        filters=[stripped],
+        description="You can use Markdown: **bold**, _italic_, lists and links.",
+    )
+
+
+class ThreadForm(FlaskForm):
+    kind = Radios(
+        "What are you posting?",
+        choices=THREAD_KINDS,
+        default="update",
+        validators=[InputRequired("Choose update, need or question")],
+        invalid="Choose update, need or question",
+    )
+    title = StringField(
+        "Title",
+        [DataRequired("Give it a title"), Length(max=200, message="Keep the title under 200 characters")],
+        filters=[stripped],
+    )
+    body = body_field("Message")
+    addressed_to = CheckboxList(
+        "Addressed to",
+        coerce=int,
+        invalid="Choose from the organisations listed",
+        description="The organisations you need an answer from.",
+    )
+    visibility = Radios(
+        "Who can see it",
+        choices=VISIBILITIES,
+        default="all",
+        validators=[InputRequired("Choose who can see it")],
+        invalid="Choose who can see it",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.addressed_to.choices = {
+            o.id: o.name
+            for o in Organisation.by_name().where(Organisation.active == True)  # noqa: E712
+        }
+
+    def validate_addressed_to(self, field):
+        if self.kind.data in ("need", "question") and not field.data:
+            raise ValidationError("Choose at least one organisation to address this %s to" % self.kind.data)
+
+
+class ReplyForm(FlaskForm):
+    body = body_field("Your reply")
+
+
+class EditPostForm(FlaskForm):
+    body = body_field("Message")
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        "Name", [DataRequired("Enter the organisation's name"), Length(max=120)], filters=[stripped]
+    )
+    slug = StringField(
+        "Short name for web addresses",
+        [
+            Optional(),
+            Length(max=60),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message="Use lower-case letters, numbers and hyphens only"),
+        ],
+        filters=[stripped],
+        description="Leave empty to make one from the name.",
+    )
+    kind = SelectField("Kind", choices=ORG_KINDS)
+    active = BooleanField("Active", default=True)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def validate_name(self, field):
+        self._unique(Organisation.name, field, "An organisation with this name already exists")
+
+    def validate_slug(self, field):
+        if not field.data:
+            field.data = re.sub(r"[^a-z0-9]+", "-", (self.name.data or "").lower()).strip("-")[:60]
+        self._unique(Organisation.slug, field, "Another organisation already uses this short name")
+
+    def _unique(self, column, field, message):
+        taken = Organisation.select().where(column == field.data)
+        if self.organisation:
+            taken = taken.where(Organisation.id != self.organisation.id)
+        if taken.exists():
+            raise ValidationError(message)
+
+
+class PersonForm(FlaskForm):
+    name = StringField(
+        "Full name", [DataRequired("Enter the person's name"), Length(max=120)], filters=[stripped]
+    )
+    email = EmailField(
+        "Email",
+        [
+            DataRequired("Enter an email address"),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org"),
+            Length(max=254),
+        ],
+        filters=[stripped, lambda v: v.lower() if v else v],
+    )
+    organisation = SelectField("Organisation", coerce=int)
+    role = SelectField("Role", choices=ROLES)
+    active = BooleanField("Can sign in", default=True)
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.organisation.choices = {o.id: o.name for o in Organisation.by_name()}
+
+    def validate_email(self, field):
+        taken = User.select().where(User.email == field.data)
+        if self.person:
+            taken = taken.where(User.id != self.person.id)
+        if taken.exists():
+            raise ValidationError("Someone already uses this email address")
+
+
+def new_password_fields():
+    return (
+        PasswordField(
+            "New password",
+            [
+                DataRequired("Enter a new password"),
+                Length(min=MIN_PASSWORD, max=1000, message="Use at least %d characters" % MIN_PASSWORD),
+            ],
+            description="At least %d characters. A few unrelated words make a strong one." % MIN_PASSWORD,
+        ),
+        PasswordField(
+            "Confirm new password",
+            [
+                DataRequired("Enter the new password again"),
+                EqualTo("new_password", "The two passwords do not match"),
+            ],
+        ),
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    new_password, confirm_password = new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", [DataRequired("Enter your current password")])
+    new_password, confirm_password = new_password_fields()

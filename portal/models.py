@@ -1,0 +1,205 @@
+"""The tables and their named queries."""
+
+import json
+
+from flask_login import UserMixin
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
+
+from .clock import now
+from .db import BaseModel
+
+ORG_KINDS = {
+    "charity": "Charity",
+    "local_authority": "Local authority",
+    "health": "Health partner",
+    "commissioner": "Commissioner",
+}
+ROLES = {"member": "Member", "steward": "Steward"}
+THREAD_KINDS = {"update": "Update", "need": "Need", "question": "Question"}
+REQUEST_KINDS = ("need", "question")
+STATUSES = {"open": "Open", "answered": "Answered", "resolved": "Resolved", "closed": "Closed"}
+LIVE_STATUSES = ("open", "answered")
+VISIBILITIES = {"all": "All partners", "restricted": "Restricted"}
+
+
+class JSONField(TextField):
+    def db_value(self, value):
+        return json.dumps(value or {}, sort_keys=True)
+
+    def python_value(self, value):
+        return json.loads(value) if value else {}
+
+
+class Organisation(BaseModel):
+    name = CharField(max_length=120, unique=True)
+    slug = CharField(max_length=60, unique=True)
+    kind = CharField(max_length=20)
+    active = BooleanField(default=True)
+    created = DateTimeField(default=now)
+
+    @classmethod
+    def by_name(cls):
+        return cls.select().order_by(cls.name)
+
+    @property
+    def kind_label(self):
+        return ORG_KINDS[self.kind]
+
+
+class User(UserMixin, BaseModel):
+    email = CharField(max_length=254, unique=True)
+    name = CharField(max_length=120)
+    organisation = ForeignKeyField(Organisation, backref="people")
+    role = CharField(max_length=10, default="member")
+    password_hash = CharField(max_length=255, default="")
+    active = BooleanField(default=True)
+    last_seen = DateTimeField(null=True)
+    created = DateTimeField(default=now)
+
+    @property
+    def is_active(self):
+        return self.active
+
+    @property
+    def is_steward(self):
+        return self.role == "steward"
+
+    @classmethod
+    def with_organisation(cls):
+        return cls.select(cls, Organisation).join(Organisation)
+
+
+class Thread(BaseModel):
+    kind = CharField(max_length=10)
+    title = CharField(max_length=200)
+    author = ForeignKeyField(User, backref="threads")
+    organisation = ForeignKeyField(Organisation, backref="threads")
+    status = CharField(max_length=10, null=True)
+    visibility = CharField(max_length=12, default="all")
+    pinned = BooleanField(default=False)
+    locked = BooleanField(default=False)
+    owner = ForeignKeyField(User, null=True, backref="owned_threads")
+    follow_up_on = DateField(null=True)
+    created = DateTimeField(default=now)
+    last_activity = DateTimeField(default=now)
+    first_response_at = DateTimeField(null=True)
+    resolved_at = DateTimeField(null=True)
+    post_count = IntegerField(default=0)
+
+    class Meta:
+        indexes = (
+            (("kind", "status", "last_activity"), False),
+            (("organisation", "last_activity"), False),
+            (("pinned", "last_activity"), False),
+        )
+
+    @property
+    def is_request(self):
+        return self.kind in REQUEST_KINDS
+
+    @property
+    def is_live(self):
+        return self.status in LIVE_STATUSES
+
+    @classmethod
+    def listing(cls):
+        """Threads with what a list row shows: the asking organisation and the author."""
+        return cls.select(cls, Organisation, User).join(Organisation).switch(cls).join(User, on=cls.author)
+
+    def addressed_ids(self):
+        return {a.organisation_id for a in self.addressees}
+
+    @property
+    def addressees(self):
+        if not hasattr(self, "_addressees"):
+            self._addressees = list(ThreadAddressee.for_threads([self.id]))
+        return self._addressees
+
+
+class ThreadAddressee(BaseModel):
+    thread = ForeignKeyField(Thread, backref="addressee_rows", on_delete="CASCADE")
+    organisation = ForeignKeyField(Organisation, backref="addressed")
+    added = DateTimeField(default=now)
+    replied_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("thread", "organisation"), True), (("organisation", "thread"), False))
+
+    @classmethod
+    def for_threads(cls, thread_ids):
+        return (
+            cls.select(cls, Organisation)
+            .join(Organisation)
+            .where(cls.thread.in_(list(thread_ids)))
+            .order_by(Organisation.name)
+        )
+
+
+def attach_addressees(threads):
+    """Load the addressed organisations of many threads in one query."""
+    by_thread = {t.id: [] for t in threads}
+    if by_thread:
+        for row in ThreadAddressee.for_threads(by_thread):
+            by_thread[row.thread_id].append(row)
+    for thread in threads:
+        thread._addressees = by_thread[thread.id]
+    return threads
+
+
+class Post(BaseModel):
+    thread = ForeignKeyField(Thread, backref="posts")
+    author = ForeignKeyField(User, backref="posts")
+    organisation = ForeignKeyField(Organisation, backref="posts")
+    body = TextField()
+    body_html = TextField()
+    created = DateTimeField(default=now)
+    edited = DateTimeField(null=True)
+    hidden = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("thread", "created"), False), (("organisation", "created"), False))
+
+    @classmethod
+    def with_authors(cls):
+        return cls.select(cls, User, Organisation).join(User).switch(cls).join(Organisation)
+
+
+class PostRevision(BaseModel):
+    post = ForeignKeyField(Post, backref="revisions")
+    body = TextField()
+    editor = ForeignKeyField(User)
+    created = DateTimeField(default=now)
+
+
+class Event(BaseModel):
+    """Append-only: every change, who made it, when, and what it was before and after."""
+
+    thread = ForeignKeyField(Thread, null=True, backref="events")
+    actor = ForeignKeyField(User, null=True)
+    action = CharField(max_length=40)
+    data = JSONField(default=dict)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("thread", "created"), False), (("created",), False))
+
+
+class PasswordLink(BaseModel):
+    """A one-time link to set a password; only a hash of its token is stored."""
+
+    user = ForeignKeyField(User, backref="password_links")
+    token_hash = CharField(max_length=64, unique=True)
+    created = DateTimeField(default=now)
+    expires = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+TABLES = [Organisation, User, Thread, ThreadAddressee, Post, PostRevision, Event, PasswordLink]

@@ -1,0 +1,61 @@
+"""Who may see and do what: one function per question, and the list filter that agrees with them.
+
+Views call these before acting; templates call them (as `may`) before showing a button.
+"""
+
+from .models import LIVE_STATUSES, Thread, ThreadAddressee
+
+
+def is_steward(user):
+    return user.is_authenticated and user.is_steward
+
+
+def can_see_thread(user, thread):
+    return (
+        is_steward(user)
+        or thread.visibility == "all"
+        or thread.organisation_id == user.organisation_id
+        or user.organisation_id in thread.addressed_ids()
+    )
+
+
+def visible_filter(user):
+    """The query form of can_see_thread: the same rule for every list."""
+    if is_steward(user):
+        return Thread.id.is_null(False)
+    addressed = ThreadAddressee.select(ThreadAddressee.thread).where(
+        ThreadAddressee.organisation == user.organisation_id
+    )
+    return (
+        (Thread.visibility == "all")
+        | (Thread.organisation == user.organisation_id)
+        | Thread.id.in_(addressed)
+    )
+
+
+def visible_threads(user):
+    return Thread.listing().where(visible_filter(user))
+
+
+def can_reply(user, thread):
+    return can_see_thread(user, thread) and (not thread.locked or is_steward(user))
+
+
+def can_edit_post(user, post, thread):
+    return can_reply(user, thread) and (post.author_id == user.id or is_steward(user))
+
+
+def speaks_for_asker(user, thread):
+    return is_steward(user) or thread.organisation_id == user.organisation_id
+
+
+def can_resolve(user, thread):
+    return thread.is_request and thread.status in LIVE_STATUSES and speaks_for_asker(user, thread)
+
+
+def can_reopen(user, thread):
+    return thread.is_request and thread.status in ("resolved", "closed") and speaks_for_asker(user, thread)
+
+
+def can_manage_people(user):
+    return is_steward(user)

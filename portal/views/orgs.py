@@ -1,0 +1,97 @@
+"""Organisations: the list, each organisation's page, and the steward's add and edit."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from peewee import JOIN, fn
+
+from .. import accounts, rules
+from ..forms import OrganisationForm
+from ..htmx import render
+from ..models import LIVE_STATUSES, Organisation, Post, Thread, User, attach_addressees
+from ..paging import Page, page_number
+
+bp = Blueprint("orgs", __name__)
+
+
+def get_organisation(slug):
+    organisation = Organisation.get_or_none(Organisation.slug == slug)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def require_steward():
+    if not rules.can_manage_people(current_user):
+        abort(403)
+
+
+@bp.get("/orgs")
+def index():
+    people = fn.COUNT(User.id).alias("people")
+    organisations = (
+        Organisation.select(Organisation, people)
+        .join(User, JOIN.LEFT_OUTER, on=(User.organisation == Organisation.id) & (User.active == True))  # noqa: E712
+        .group_by(Organisation)
+        .order_by(Organisation.name)
+    )
+    return render_template("orgs/index.html", organisations=organisations)
+
+
+@bp.get("/orgs/<slug>")
+def show(slug):
+    organisation = get_organisation(slug)
+    size = current_app.config["PAGE_SIZE"]
+    visible = rules.visible_threads(current_user).where(Thread.organisation == organisation.id)
+    requests = Page(
+        visible.where(Thread.status.in_(LIVE_STATUSES)).order_by(Thread.created, Thread.id),
+        page_number(request.args, "requests"),
+        size,
+    )
+    posts = Page(
+        Post.with_authors()
+        .switch(Post)
+        .join(Thread)
+        .where((Post.organisation == organisation.id) & rules.visible_filter(current_user))
+        .order_by(Post.created.desc(), Post.id.desc())
+        .select_extend(Thread.id, Thread.title, Thread.kind),
+        page_number(request.args, "posts"),
+        size,
+    )
+    attach_addressees(requests.items)
+    part = request.args.get("part")
+    return render(
+        "orgs/show.html",
+        part if part in ("requests", "posts") else "content",
+        organisation=organisation,
+        requests=requests,
+        posts=posts,
+    )
+
+
+@bp.route("/orgs/new", methods=["GET", "POST"])
+def new():
+    require_steward()
+    return edit_form(OrganisationForm(), None)
+
+
+@bp.route("/orgs/<slug>/edit", methods=["GET", "POST"])
+def edit(slug):
+    require_steward()
+    organisation = get_organisation(slug)
+    return edit_form(OrganisationForm(obj=organisation, organisation=organisation), organisation)
+
+
+def edit_form(form, organisation):
+    if form.validate_on_submit():
+        data = {
+            "name": form.name.data,
+            "slug": form.slug.data,
+            "kind": form.kind.data,
+            "active": form.active.data,
+        }
+        organisation = accounts.save_organisation(data, current_user, organisation)
+        flash("%s is saved." % organisation.name, "success")
+        return redirect(url_for(".show", slug=data["slug"]), 303)
+    return render_template("orgs/edit.html", form=form, organisation=organisation), (
+        422 if form.is_submitted() else 200
+    )

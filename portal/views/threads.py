@@ -1,0 +1,209 @@
+"""Threads: the filterable list, starting a thread, reading, replying, editing and status changes."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from peewee import JOIN
+
+from .. import rules, tracking
+from ..forms import EditPostForm, ReplyForm, ThreadForm
+from ..htmx import render, wants_fragment
+from ..models import (
+    STATUSES,
+    THREAD_KINDS,
+    Event,
+    Organisation,
+    Post,
+    PostRevision,
+    Thread,
+    User,
+    attach_addressees,
+)
+from ..paging import Page, page_number
+
+bp = Blueprint("threads", __name__)
+
+# The events shown between the posts of a thread; the rest are in the audit log.
+TIMELINE_ACTIONS = ("status_changed",)
+
+
+def get_visible_thread(thread_id):
+    """The thread, or 404 when it does not exist or this person may not know it does."""
+    thread = Thread.listing().where(Thread.id == thread_id).first()
+    if thread is None or not rules.can_see_thread(current_user, thread):
+        abort(404)
+    return thread
+
+
+def get_post(post_id):
+    post = Post.get_or_none(Post.id == post_id)
+    if post is None:
+        abort(404)
+    return post, get_visible_thread(post.thread_id)
+
+
+@bp.get("/threads")
+def index():
+    organisations = list(Organisation.by_name())
+    filters = {
+        "kind": request.args.get("kind") if request.args.get("kind") in THREAD_KINDS else "",
+        "status": request.args.get("status") if request.args.get("status") in STATUSES else "",
+        "org": request.args.get("org") if request.args.get("org") in {o.slug for o in organisations} else "",
+    }
+    query = rules.visible_threads(current_user)
+    if filters["kind"]:
+        query = query.where(Thread.kind == filters["kind"])
+    if filters["status"]:
+        query = query.where(Thread.status == filters["status"])
+    if filters["org"]:
+        query = query.where(Organisation.slug == filters["org"])
+    query = query.order_by(Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())
+    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"])
+    attach_addressees(page.items)
+    return render("threads/index.html", "results", page=page, filters=filters, organisations=organisations)
+
+
+@bp.route("/threads/new", methods=["GET", "POST"])
+def new():
+    form = ThreadForm()
+    if request.method == "GET" and request.args.get("kind") in THREAD_KINDS:
+        form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        is_request = form.kind.data in ("need", "question")
+        thread = tracking.start_thread(
+            current_user,
+            form.kind.data,
+            form.title.data,
+            form.body.data,
+            addressed_ids=form.addressed_to.data if is_request else (),
+            visibility=form.visibility.data,
+        )
+        flash("Your %s is posted." % form.kind.data, "success")
+        return redirect(url_for(".show", thread_id=thread.id), 303)
+    return render_template("threads/new.html", form=form), 422 if form.is_submitted() else 200
+
+
+def timeline(thread, number):
+    """One page of posts, with the events that happened between them, in time order."""
+    size = current_app.config["POSTS_PER_PAGE"]
+    posts = list(
+        Post.with_authors()
+        .where(Post.thread == thread.id)
+        .order_by(Post.created, Post.id)
+        .limit(size + 1)
+        .offset((number - 1) * size)
+    )
+    if not posts:
+        abort(404)
+    has_next = len(posts) > size
+    events = (
+        Event.select(Event, User)
+        .join(User, JOIN.LEFT_OUTER)
+        .where((Event.thread == thread.id) & Event.action.in_(TIMELINE_ACTIONS))
+    )
+    if number > 1:
+        events = events.where(Event.created >= posts[0].created)
+    if has_next:
+        events = events.where(Event.created < posts[size].created)
+    items = [("post", p.created, p) for p in posts[:size]] + [("event", e.created, e) for e in events]
+    items.sort(key=lambda item: (item[1], item[0] == "event"))
+    return items, has_next
+
+
+def show_thread(thread, reply_form, status=200):
+    number = page_number(request.args)
+    items, has_next = timeline(thread, number)
+    return render(
+        "threads/show.html",
+        "more",
+        thread=thread,
+        items=items,
+        page_number=number,
+        has_next=has_next,
+        form=reply_form,
+    ), status
+
+
+@bp.get("/threads/<int:thread_id>")
+def show(thread_id):
+    return show_thread(get_visible_thread(thread_id), ReplyForm(formdata=None))
+
+
+@bp.post("/threads/<int:thread_id>/reply")
+def reply(thread_id):
+    thread = get_visible_thread(thread_id)
+    if not rules.can_reply(current_user, thread):
+        abort(403)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        if wants_fragment():
+            return render_block("threads/show.html", "reply_form", thread=thread, form=form), 422
+        return show_thread(thread, form, 422)
+    post = tracking.reply(thread, current_user, form.body.data)
+    if wants_fragment():
+        thread = get_visible_thread(thread_id)
+        items = [("post", post.created, Post.with_authors().where(Post.id == post.id).get())]
+        items += [
+            ("event", e.created, e)
+            for e in Event.select(Event, User)
+            .join(User)
+            .where(
+                (Event.thread == thread.id)
+                & Event.action.in_(TIMELINE_ACTIONS)
+                & (Event.created >= post.created)
+            )
+        ]
+        return render_block(
+            "threads/show.html",
+            "reply_added",
+            thread=thread,
+            items=items,
+            form=ReplyForm(formdata=None),
+            header_oob=True,
+        )
+    size = current_app.config["POSTS_PER_PAGE"]
+    last_page = (thread.post_count + size) // size
+    anchor = "#post-%d" % post.id
+    return redirect(
+        url_for(".show", thread_id=thread.id, page=last_page if last_page > 1 else None) + anchor, 303
+    )
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(post_id):
+    post, thread = get_post(post_id)
+    if not rules.can_edit_post(current_user, post, thread):
+        abort(403)
+    form = EditPostForm(obj=post)
+    if form.validate_on_submit():
+        tracking.edit_post(post, current_user, form.body.data)
+        flash("Your changes are saved.", "success")
+        return redirect(url_for(".show", thread_id=thread.id) + "#post-%d" % post.id, 303)
+    revisions = PostRevision.select(PostRevision, User).join(User).where(PostRevision.post == post.id)
+    return render_template(
+        "threads/edit_post.html",
+        form=form,
+        post=post,
+        thread=thread,
+        revisions=revisions.order_by(PostRevision.created.desc()),
+    ), 422 if form.is_submitted() else 200
+
+
+@bp.post("/threads/<int:thread_id>/status")
+def change_status(thread_id):
+    thread = get_visible_thread(thread_id)
+    action = request.form.get("action")
+    allowed = {"resolve": rules.can_resolve, "reopen": rules.can_reopen}
+    if action not in allowed:
+        abort(400)
+    if not rules.speaks_for_asker(current_user, thread) or not thread.is_request:
+        abort(403)
+    if allowed[action](current_user, thread):
+        try:
+            getattr(tracking, action)(thread, current_user)
+            flash("The request is %s." % ("resolved" if action == "resolve" else "reopened"), "success")
+        except tracking.Conflict as conflict:
+            flash(str(conflict), "info")
+    else:
+        flash("This request is already %s." % thread.status, "info")
+    return redirect(url_for(".show", thread_id=thread.id), 303)

@@ -1,0 +1,88 @@
+"""Fixtures: one migrated database per test session (SQLite by default, TEST_DATABASE_URL for PostgreSQL),
+emptied before each test, and a test client that sends a CSRF token with every form like a browser would."""
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from portal import create_app
+from portal.cli import migrate
+from portal.db import database
+from portal.models import TABLES
+
+from .builders import PASSWORD
+
+TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A browser-like client: forms carry the CSRF token from the last page, unless csrf=False."""
+
+    token = None
+
+    def post(self, *args, csrf=True, **kwargs):
+        data = kwargs.setdefault("data", {})
+        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+            if self.token is None:
+                self.token = TOKEN.search(self.get("/login", follow_redirects=True).text).group(1)
+            data["csrf_token"] = self.token
+        return super().post(*args, **kwargs)
+
+    def sign_in(self, person, password=PASSWORD):
+        response = self.post("/login", data={"email": person.email, "password": password})
+        assert response.status_code == 303, response.text
+        return response
+
+    def sign_out(self):
+        return self.post("/logout")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///%s" % (
+        tmp_path_factory.mktemp("db") / "portal.db"
+    )
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SERVER_NAME": "portal.test",
+            "PAGE_SIZE": 5,
+            "POSTS_PER_PAGE": 5,
+        }
+    )
+    app.test_client_class = Client
+    with app.app_context():
+        migrate()
+    database.close()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def empty_database(app):
+    with database.atomic():
+        for model in reversed(TABLES):
+            model.delete().execute()
+    database.close()
+    yield
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def as_person(app):
+    """A signed-in client for `person`."""
+
+    def sign_in(person):
+        client = app.test_client()
+        client.sign_in(person)
+        return client
+
+    return sign_in

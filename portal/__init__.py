@@ -36,9 +36,7 @@ def load_user(user_id):
 
 
 def create_app(test_config=None):
-    app = Flask(
-        __name__, template_folder=str(config.ROOT / "templates"), static_folder=str(config.ROOT / "static")
-    )
+    app = Flask(__name__, template_folder=str(config.ROOT / "templates"), static_folder=str(config.ROOT / "static"))
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)

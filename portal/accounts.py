@@ -22,9 +22,7 @@ def hash_password(password):
 def authenticate(email, password):
     """The active person with this email and password, or None; never says which part was wrong."""
     person = User.with_organisation().where(User.email == email.strip().lower()).first()
-    if not check_password_hash(
-        person.password_hash if person and person.password_hash else _NOBODY, password
-    ):
+    if not check_password_hash(person.password_hash if person and person.password_hash else _NOBODY, password):
         return None
     if not person.active:
         return None

@@ -7,6 +7,7 @@ from . import accounts, demo
 from .config import ROOT
 from .db import database, use_wal
 from .models import Organisation, User
+from .text import slugify
 
 MIGRATIONS = ROOT / "migrations"
 
@@ -33,9 +34,7 @@ def register(app):
                 return
             raise click.ClickException("The database already has data; the demo only goes into an empty one.")
         demo.seed()
-        click.echo(
-            "Demo data added. Sign in as %s with the password %s" % (demo.STEWARD_EMAIL, demo.PASSWORD)
-        )
+        click.echo("Demo data added. Sign in as %s with the password %s" % (demo.STEWARD_EMAIL, demo.PASSWORD))
 
     @app.cli.command("create-steward")
     @click.option("--email", prompt=True)
@@ -58,7 +57,7 @@ def register(app):
             raise click.ClickException("Someone already uses %s." % email)
         with database.atomic():
             org = Organisation.get_or_none(Organisation.name == organisation) or Organisation.create(
-                name=organisation, slug=demo.slugify(organisation), kind="commissioner"
+                name=organisation, slug=slugify(organisation), kind="commissioner"
             )
             User.create(
                 email=email,

@@ -1,13 +1,13 @@
 """The demo region: Liverpool City Region's partners, their people and five weeks of threads."""
 
-import re
 from datetime import UTC, datetime, time, timedelta
 from inspect import cleandoc
 
 from . import accounts, tracking
 from .clock import LONDON, fixed_at, in_london, now
 from .db import database
-from .models import Organisation, Thread, User
+from .models import Organisation, User
+from .text import slugify
 
 PASSWORD = "outreach-demo-2026"
 STEWARD_EMAIL = "steward@lcr.example.org"
@@ -595,19 +595,13 @@ THREADS = [
 STEPS = {"reply": tracking.reply, "resolve": tracking.resolve, "reopen": tracking.reopen}
 
 
-def slugify(name):
-    """Lower-case, with every run of other characters as one hyphen: "St Helens" -> "st-helens"."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].rstrip("-")
-
-
 def seed():
     """Fill an empty, migrated database with the demo region, its people and their threads."""
     password_hash = accounts.hash_password(PASSWORD)  # scrypt is slow: hash once, share it
     with database.atomic():
         with fixed_at(_moment(40, "09:00")):
             organisations = {
-                key: Organisation.create(name=name, slug=slugify(name), kind=kind)
-                for key, name, kind in ORGANISATIONS
+                key: Organisation.create(name=name, slug=slugify(name), kind=kind) for key, name, kind in ORGANISATIONS
             }
             people = {
                 email: User.create(
@@ -635,8 +629,6 @@ def _seed_thread(spec, organisations, people):
         )
     for action, at, email, *body in spec.get("then", ()):
         with fixed_at(_moment(*at)):
-            # tracking reads the status from the object it is given, so give it the stored one.
-            thread = Thread.get_by_id(thread.id)
             STEPS[action](thread, people[email], *map(cleandoc, body))
 
 

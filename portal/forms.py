@@ -1,7 +1,5 @@
 """The WTForms classes, one per form."""
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import ORG_KINDS, ROLES, THREAD_KINDS, VISIBILITIES, Organisation, User
+from .text import slugify
 
 MIN_PASSWORD = 12
 MAX_BODY = 20000
@@ -57,9 +56,7 @@ class CheckboxList(PlainChoices, SelectMultipleField):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(
-        "Email", [DataRequired("Enter your email address"), Length(max=254)], filters=[stripped]
-    )
+    email = EmailField("Email", [DataRequired("Enter your email address"), Length(max=254)], filters=[stripped])
     password = PasswordField("Password", [DataRequired("Enter your password"), Length(max=1000)])
     next = HiddenField()
 
@@ -125,9 +122,7 @@ class EditPostForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(
-        "Name", [DataRequired("Enter the organisation's name"), Length(max=120)], filters=[stripped]
-    )
+    name = StringField("Name", [DataRequired("Enter the organisation's name"), Length(max=120)], filters=[stripped])
     slug = StringField(
         "Short name for web addresses",
         [
@@ -148,9 +143,13 @@ class OrganisationForm(FlaskForm):
     def validate_name(self, field):
         self._unique(Organisation.name, field, "An organisation with this name already exists")
 
+    def validate(self, extra_validators=None):
+        if not self.slug.data and self.name.data:
+            self.slug.data = slugify(self.name.data)
+            self.slug.raw_data = [self.slug.data]  # so the checks below run on the made-up slug too
+        return super().validate(extra_validators)
+
     def validate_slug(self, field):
-        if not field.data:
-            field.data = re.sub(r"[^a-z0-9]+", "-", (self.name.data or "").lower()).strip("-")[:60]
         self._unique(Organisation.slug, field, "Another organisation already uses this short name")
 
     def _unique(self, column, field, message):
@@ -162,9 +161,7 @@ class OrganisationForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
-    name = StringField(
-        "Full name", [DataRequired("Enter the person's name"), Length(max=120)], filters=[stripped]
-    )
+    name = StringField("Full name", [DataRequired("Enter the person's name"), Length(max=120)], filters=[stripped])
     email = EmailField(
         "Email",
         [

@@ -26,11 +26,7 @@ def visible_filter(user):
     addressed = ThreadAddressee.select(ThreadAddressee.thread).where(
         ThreadAddressee.organisation == user.organisation_id
     )
-    return (
-        (Thread.visibility == "all")
-        | (Thread.organisation == user.organisation_id)
-        | Thread.id.in_(addressed)
-    )
+    return (Thread.visibility == "all") | (Thread.organisation == user.organisation_id) | Thread.id.in_(addressed)
 
 
 def visible_threads(user):

@@ -1,5 +1,7 @@
 """Markdown to sanitised HTML, done once when a post is written."""
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -40,3 +42,8 @@ def render_markdown(source):
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener",
     )
+
+
+def slugify(name):
+    """Lower-case, with every run of other characters as one hyphen: "St Helens" -> "st-helens"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].rstrip("-")

@@ -77,14 +77,10 @@ def reply(thread, author, body):
             )
             .execute()
         )
-        Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(
-            Thread.id == thread.id
-        ).execute()
+        Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(Thread.id == thread.id).execute()
         if first_from_addressee:
             answered = (
-                Thread.update(
-                    status="answered", first_response_at=fn.COALESCE(Thread.first_response_at, moment)
-                )
+                Thread.update(status="answered", first_response_at=fn.COALESCE(Thread.first_response_at, moment))
                 .where((Thread.id == thread.id) & (Thread.status == "open"))
                 .execute()
             )
@@ -116,9 +112,7 @@ def reopen(thread, actor):
     replied = ThreadAddressee.select().where(
         (ThreadAddressee.thread == thread.id) & ThreadAddressee.replied_at.is_null(False)
     )
-    _change_status(
-        thread, actor, ("resolved", "closed"), "answered" if replied.exists() else "open", resolved_at=None
-    )
+    _change_status(thread, actor, ("resolved", "closed"), "answered" if replied.exists() else "open", resolved_at=None)
 
 
 def _change_status(thread, actor, allowed_from, to, **changes):

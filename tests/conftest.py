@@ -41,9 +41,7 @@ class Client(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///%s" % (
-        tmp_path_factory.mktemp("db") / "portal.db"
-    )
+    url = os.environ.get("TEST_DATABASE_URL") or "sqlite:///%s" % (tmp_path_factory.mktemp("db") / "portal.db")
     app = create_app(
         {
             "TESTING": True,

@@ -60,9 +60,7 @@ def test_empty_login_form_shows_errors_by_the_fields(client):
     assert 'href="#email"' in response.text
 
 
-@pytest.mark.parametrize(
-    "path", ["/", "/threads", "/threads/new", "/threads/1", "/orgs", "/people", "/account"]
-)
+@pytest.mark.parametrize("path", ["/", "/threads", "/threads/new", "/threads/1", "/orgs", "/people", "/account"])
 def test_every_page_needs_sign_in(client, path):
     response = client.get(path)
     assert response.status_code == 302

@@ -15,9 +15,7 @@ bp = Blueprint("home", __name__)
 def index():
     size = current_app.config["PAGE_SIZE"]
     organisation = current_user.organisation_id
-    addressed_to_us = ThreadAddressee.select(ThreadAddressee.thread).where(
-        ThreadAddressee.organisation == organisation
-    )
+    addressed_to_us = ThreadAddressee.select(ThreadAddressee.thread).where(ThreadAddressee.organisation == organisation)
     live = Thread.status.in_(LIVE_STATUSES)
     lists = {
         "addressed": visible_threads(current_user)

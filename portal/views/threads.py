@@ -147,11 +147,7 @@ def reply(thread_id):
             ("event", e.created, e)
             for e in Event.select(Event, User)
             .join(User)
-            .where(
-                (Event.thread == thread.id)
-                & Event.action.in_(TIMELINE_ACTIONS)
-                & (Event.created >= post.created)
-            )
+            .where((Event.thread == thread.id) & Event.action.in_(TIMELINE_ACTIONS) & (Event.created >= post.created))
         ]
         return render_block(
             "threads/show.html",
@@ -164,9 +160,7 @@ def reply(thread_id):
     size = current_app.config["POSTS_PER_PAGE"]
     last_page = (thread.post_count + size) // size
     anchor = "#post-%d" % post.id
-    return redirect(
-        url_for(".show", thread_id=thread.id, page=last_page if last_page > 1 else None) + anchor, 303
-    )
+    return redirect(url_for(".show", thread_id=thread.id, page=last_page if last_page > 1 else None) + anchor, 303)
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])

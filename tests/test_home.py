@@ -1,0 +1,67 @@
+"""Home: what is waiting for my organisation, my organisation's requests, the latest updates; and query counts."""
+
+from playhouse.test_utils import count_queries
+
+from portal import tracking
+
+from .builders import make_org, make_request, make_thread, make_user
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_home_shows_the_three_lists(as_person):
+    charity, council, other = make_org(), make_org(kind="local_authority"), make_org()
+    officer = make_user(council)
+    make_request(make_user(charity), [council], title="Asked of the council")
+    make_request(make_user(charity), [other], title="Asked of someone else")
+    make_request(officer, [charity], title="The council asks")
+    resolved = make_request(make_user(charity), [council], title="Already resolved")
+    tracking.resolve(resolved, make_user(charity))
+    make_thread(make_user(other), title="News from elsewhere")
+    page = as_person(officer).get("/").text
+    waiting, rest = page.split('id="own"')
+    own, updates = rest.split('id="updates"')
+    assert "Asked of the council" in waiting and "Already resolved" not in waiting
+    assert "Asked of someone else" not in page
+    assert "The council asks" in own
+    assert "News from elsewhere" in updates
+
+
+def test_waiting_list_is_oldest_first_and_pages_as_a_fragment(as_person):
+    charity, council = make_org(), make_org(kind="local_authority")
+    asker = make_user(charity)
+    for number in range(7):
+        make_request(asker, [council], title="Request %d" % number)
+    client = as_person(make_user(council))
+    first = client.get("/").text
+    assert first.index("Request 0") < first.index("Request 4")
+    assert "Request 5" not in first
+    assert 'hx-get="/?addressed=2&amp;part=addressed"' in first
+    fragment = client.get("/?addressed=2&part=addressed", headers=HTMX).text
+    assert "<html" not in fragment and fragment.lstrip().startswith('<section id="addressed"')
+    assert "Request 5" in fragment and "Request 6" in fragment
+    assert "<html" in client.get("/?addressed=2&part=addressed").text
+    assert "<html" not in client.get("/?part=nonsense", headers=HTMX).text
+
+
+def queries_for(client, path):
+    with count_queries() as counted:
+        assert client.get(path).status_code == 200
+    return counted.count
+
+
+def test_home_and_threads_list_cost_the_same_queries_for_one_row_or_a_full_page(as_person):
+    charity, council = make_org(), make_org(kind="local_authority")
+    officer, asker = make_user(council), make_user(charity)
+    make_request(asker, [council])
+    make_request(officer, [charity])
+    make_thread(asker)
+    client = as_person(officer)
+    few = {path: queries_for(client, path) for path in ("/", "/threads", "/orgs/%s" % charity.slug)}
+    for number in range(12):
+        make_request(asker, [council, charity], title="More %d" % number)
+        make_request(officer, [charity, make_org()])
+        make_thread(asker)
+    many = {path: queries_for(client, path) for path in few}
+    assert many == few
+    assert few["/"] <= 5 and few["/threads"] <= 4

@@ -1,0 +1,105 @@
+"""Who may see and do what: the matrix over the people around a request, and the visibility rule's two forms."""
+
+import pytest
+
+from portal import demo, rules
+from portal.models import Post, Thread, User
+
+from .builders import make_org, make_request, make_steward, make_user
+
+PEOPLE = ("asker", "addressee", "colleague", "outsider", "steward")
+
+
+@pytest.fixture
+def world():
+    charity, council, other = (
+        make_org("Charity"),
+        make_org("Council", kind="local_authority"),
+        make_org("Other"),
+    )
+    asker = make_user(charity)
+    people = {
+        "asker": asker,
+        "colleague": make_user(charity),
+        "addressee": make_user(council),
+        "outsider": make_user(other),
+        "steward": make_steward(),
+    }
+    threads = {
+        "open": make_request(asker, [council], title="Open to all"),
+        "restricted": make_request(asker, [council], title="Restricted one", visibility="restricted"),
+    }
+    return people, threads
+
+
+def expect(**codes):
+    return [(who, codes[who]) for who in PEOPLE]
+
+
+@pytest.mark.parametrize("who, code", expect(asker=200, colleague=200, addressee=200, outsider=200, steward=200))
+def test_read_an_open_thread(as_person, world, who, code):
+    people, threads = world
+    assert as_person(people[who]).get("/threads/%d" % threads["open"].id).status_code == code
+
+
+@pytest.mark.parametrize("who, code", expect(asker=200, colleague=200, addressee=200, outsider=404, steward=200))
+def test_read_a_restricted_thread(as_person, world, who, code):
+    people, threads = world
+    assert as_person(people[who]).get("/threads/%d" % threads["restricted"].id).status_code == code
+
+
+@pytest.mark.parametrize("who, code", expect(asker=303, colleague=303, addressee=303, outsider=404, steward=303))
+def test_reply_to_a_restricted_thread(as_person, world, who, code):
+    people, threads = world
+    response = as_person(people[who]).post("/threads/%d/reply" % threads["restricted"].id, data={"body": "Hi"})
+    assert response.status_code == code
+    assert Post.select().where(Post.thread == threads["restricted"].id).count() == (2 if code == 303 else 1)
+
+
+@pytest.mark.parametrize("who, code", expect(asker=303, colleague=403, addressee=403, outsider=403, steward=303))
+def test_edit_the_askers_post(as_person, world, who, code):
+    people, threads = world
+    post = Post.get(Post.thread == threads["open"].id)
+    response = as_person(people[who]).post("/posts/%d/edit" % post.id, data={"body": "Changed"})
+    assert response.status_code == code
+    assert (Post.get_by_id(post.id).body == "Changed") == (code == 303)
+
+
+@pytest.mark.parametrize("who, code", expect(asker=303, colleague=303, addressee=403, outsider=403, steward=303))
+def test_resolve_a_request(as_person, world, who, code):
+    people, threads = world
+    thread = threads["open"]
+    response = as_person(people[who]).post("/threads/%d/status" % thread.id, data={"action": "resolve"})
+    assert response.status_code == code
+    assert Thread.get_by_id(thread.id).status == ("resolved" if code == 303 else "open")
+
+
+@pytest.mark.parametrize("who, code", expect(asker=303, colleague=303, addressee=403, outsider=404, steward=303))
+def test_resolve_a_restricted_request(as_person, world, who, code):
+    people, threads = world
+    response = as_person(people[who]).post("/threads/%d/status" % threads["restricted"].id, data={"action": "resolve"})
+    assert response.status_code == code
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_restricted_thread_is_in_lists_only_for_those_who_may_see_it(as_person, world, who):
+    people, threads = world
+    client = as_person(people[who])
+    may_see = who != "outsider"
+    paths = ["/threads", "/threads?kind=need", "/orgs/%s" % threads["open"].organisation.slug]
+    if who != "steward":  # home lists the requests to and from one's own organisation
+        paths.append("/")
+    for path in paths:
+        assert ("Restricted one" in client.get(path).text) == may_see, path
+
+
+def test_the_rule_and_the_list_filter_agree_for_everyone_on_the_demo_data():
+    demo.seed()
+    threads = list(Thread.select())
+    assert threads
+    for person in User.with_organisation():
+        listed = {t.id for t in rules.visible_threads(person)}
+        allowed = {t.id for t in threads if rules.can_see_thread(person, t)}
+        assert listed == allowed, person.email
+    outsider = User.get(User.email == "officer@liverpool.example.org")
+    assert any(not rules.can_see_thread(outsider, t) for t in threads), "the demo has a restricted thread"

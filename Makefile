@@ -27,6 +27,11 @@ test: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+# The same pytest suite against a throwaway PostgreSQL cluster (needs Debian's postgresql installed).
+.PHONY: test-postgres
+test-postgres: install-test
+	ci/with-postgres $(BIN)/pytest
+
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

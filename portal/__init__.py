@@ -5,7 +5,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 
-from . import clock, config, models, rules
+from . import clock, config, models, moderation, rules, timeline, tracking
 from .db import database, open_database
 from .htmx import add_vary
 from .paging import page_url
@@ -45,10 +45,10 @@ def create_app(test_config=None):
     csrf.init_app(app)
     Htmx(app)
 
-    from .views import account, auth, home, orgs, people, threads
+    from .views import account, auth, board, home, moderation, orgs, people, requests, threads
 
-    for blueprint in (auth.bp, home.bp, threads.bp, orgs.bp, people.bp, account.bp):
-        app.register_blueprint(blueprint)
+    for module in (auth, home, threads, requests, board, moderation, orgs, people, account):
+        app.register_blueprint(module.bp)
 
     from .cli import register
 
@@ -128,8 +128,15 @@ def _add_template_helpers(app):
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["london"] = clock.in_london
     app.jinja_env.filters["relative"] = clock.relative
+    app.jinja_env.filters["waited"] = clock.waited
     app.jinja_env.globals.update(
         may=rules,
+        describe=timeline.describe,
+        waiting_on=tracking.waiting_on,
+        addressable=tracking.addressable,
+        linked=moderation.linked_threads,
+        stewards=models.User.stewards,
+        CLOSE_REASONS=models.CLOSE_REASONS,
         page_url=page_url,
         THREAD_KINDS=models.THREAD_KINDS,
         STATUSES=models.STATUSES,

@@ -44,3 +44,14 @@ def relative(moment, reference=None):
             count = seconds // size
             return "%d %s%s ago" % (count, unit, "" if count == 1 else "s")
     return "just now"
+
+
+def waited(since, reference=None):
+    """How long a wait has lasted, in plain English: "12 days", "3 hours", "less than an hour"."""
+    seconds = int(((reference or now()) - since).total_seconds())
+    days, hours = seconds // 86400, seconds // 3600
+    if days:
+        return "%d day%s" % (days, "" if days == 1 else "s")
+    if hours:
+        return "%d hour%s" % (hours, "" if hours == 1 else "s")
+    return "less than an hour"

@@ -28,6 +28,7 @@ REQUEST_KINDS = ("need", "question")
 STATUSES = {"open": "Open", "answered": "Answered", "resolved": "Resolved", "closed": "Closed"}
 LIVE_STATUSES = ("open", "answered")
 VISIBILITIES = {"all": "All partners", "restricted": "Restricted"}
+CLOSE_REASONS = {"duplicate": "Duplicate", "out_of_scope": "Out of scope", "withdrawn": "Withdrawn", "other": "Other"}
 
 
 class JSONField(TextField):
@@ -76,6 +77,10 @@ class User(UserMixin, BaseModel):
     def with_organisation(cls):
         return cls.select(cls, Organisation).join(Organisation)
 
+    @classmethod
+    def stewards(cls):
+        return cls.select().where((cls.role == "steward") & (cls.active == True)).order_by(cls.name)  # noqa: E712
+
 
 class Thread(BaseModel):
     kind = CharField(max_length=10)
@@ -87,18 +92,29 @@ class Thread(BaseModel):
     pinned = BooleanField(default=False)
     locked = BooleanField(default=False)
     owner = ForeignKeyField(User, null=True, backref="owned_threads")
+    owner_since = DateTimeField(null=True)
     follow_up_on = DateField(null=True)
     created = DateTimeField(default=now)
     last_activity = DateTimeField(default=now)
     first_response_at = DateTimeField(null=True)
     resolved_at = DateTimeField(null=True)
+    close_reason = CharField(max_length=20, null=True)
+    close_note = CharField(max_length=500, null=True)
+    merged_into = ForeignKeyField("self", null=True, backref="merged_threads")
     post_count = IntegerField(default=0)
+    # Kept by tracking.refresh_waiting: when the asking organisation's wait began (None when it is not
+    # waited on), and the earliest wait of anyone on this request, for the board's "oldest waiting" order.
+    asker_waiting_since = DateTimeField(null=True)
+    waiting_since = DateTimeField(null=True)
 
     class Meta:
         indexes = (
             (("kind", "status", "last_activity"), False),
             (("organisation", "last_activity"), False),
             (("pinned", "last_activity"), False),
+            (("status", "waiting_since"), False),
+            (("status", "follow_up_on"), False),
+            (("owner", "status"), False),
         )
 
     @property
@@ -111,8 +127,14 @@ class Thread(BaseModel):
 
     @classmethod
     def listing(cls):
-        """Threads with what a list row shows: the asking organisation and the author."""
-        return cls.select(cls, Organisation, User).join(Organisation).switch(cls).join(User, on=cls.author)
+        """Threads with what a list row shows: the asking organisation and the author (merged ones are gone)."""
+        return (
+            cls.select(cls, Organisation, User)
+            .join(Organisation)
+            .switch(cls)
+            .join(User, on=cls.author)
+            .where(cls.merged_into.is_null())
+        )
 
     def addressed_ids(self):
         return {a.organisation_id for a in self.addressees}
@@ -129,9 +151,16 @@ class ThreadAddressee(BaseModel):
     organisation = ForeignKeyField(Organisation, backref="addressed")
     added = DateTimeField(default=now)
     replied_at = DateTimeField(null=True)
+    # When this organisation's current wait began; None once it has replied or the steward says it need not.
+    waiting_since = DateTimeField(null=True)
+    not_needed = BooleanField(default=False)
 
     class Meta:
-        indexes = ((("thread", "organisation"), True), (("organisation", "thread"), False))
+        indexes = (
+            (("thread", "organisation"), True),
+            (("organisation", "thread"), False),
+            (("organisation", "waiting_since"), False),
+        )
 
     @classmethod
     def for_threads(cls, thread_ids):
@@ -163,6 +192,7 @@ class Post(BaseModel):
     created = DateTimeField(default=now)
     edited = DateTimeField(null=True)
     hidden = BooleanField(default=False)
+    hidden_reason = CharField(max_length=500, null=True)
 
     class Meta:
         indexes = ((("thread", "created"), False), (("organisation", "created"), False))
@@ -189,7 +219,23 @@ class Event(BaseModel):
     created = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("thread", "created"), False), (("created",), False))
+        indexes = (
+            (("thread", "created"), False),
+            (("created",), False),
+            (("actor", "created"), False),
+            (("action", "created"), False),
+        )
+
+
+class ThreadLink(BaseModel):
+    """Two related threads, shown on both; stored once, with the lower id first."""
+
+    first = ForeignKeyField(Thread, backref="links_out")
+    second = ForeignKeyField(Thread, backref="links_in")
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("first", "second"), True), (("second",), False))
 
 
 class PasswordLink(BaseModel):
@@ -202,4 +248,4 @@ class PasswordLink(BaseModel):
     used_at = DateTimeField(null=True)
 
 
-TABLES = [Organisation, User, Thread, ThreadAddressee, Post, PostRevision, Event, PasswordLink]
+TABLES = [Organisation, User, Thread, ThreadAddressee, Post, PostRevision, Event, PasswordLink, ThreadLink]

@@ -1,13 +1,16 @@
-"""How a thread moves: posting, replying, editing and status changes, each with its events.
+"""How a request moves: posting, replying, editing, status, owner, follow-up, addressees, notes, and whose
+move it is (waiting on), each change with its events.
 
 Every function makes its change in one transaction. No Flask here.
 """
+
+from dataclasses import dataclass
 
 from peewee import fn
 
 from .clock import now
 from .db import database
-from .models import LIVE_STATUSES, Event, Post, PostRevision, Thread, ThreadAddressee
+from .models import LIVE_STATUSES, Event, Organisation, Post, PostRevision, Thread, ThreadAddressee, User
 from .text import render_markdown
 
 
@@ -21,6 +24,7 @@ def record(action, actor, thread=None, **data):
 
 def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
     moment = now()
+    addressed_ids = sorted(set(addressed_ids))
     with database.atomic():
         thread = Thread.create(
             kind=kind,
@@ -32,9 +36,10 @@ def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
             created=moment,
             last_activity=moment,
             post_count=1,
+            waiting_since=moment if addressed_ids else None,
         )
-        for organisation_id in sorted(set(addressed_ids)):
-            ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment)
+        for organisation_id in addressed_ids:
+            ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
         Post.create(
             thread=thread,
             author=author,
@@ -43,20 +48,18 @@ def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
             body_html=render_markdown(body),
             created=moment,
         )
-        record(
-            "thread_started",
-            author,
-            thread,
-            kind=kind,
-            title=title,
-            visibility=visibility,
-            addressed=sorted(set(addressed_ids)),
-        )
+        record("thread_started", author, thread, kind=kind, title=title, visibility=visibility, addressed=addressed_ids)
     return thread
 
 
+def _addressee(thread, organisation_id):
+    return (ThreadAddressee.thread == thread.id) & (ThreadAddressee.organisation == organisation_id)
+
+
 def reply(thread, author, body):
-    """Add a reply; the first reply from an addressed organisation answers an open request."""
+    """Add a reply. A reply from an addressed organisation answers an open request and ends its wait; the
+    asking organisation is then waited on to confirm. A reply from the asker hands the move back to the
+    organisations that had answered."""
     moment = now()
     with database.atomic():
         post = Post.create(
@@ -68,25 +71,80 @@ def reply(thread, author, body):
             created=moment,
         )
         record("replied", author, thread, post=post.id)
-        first_from_addressee = (
-            ThreadAddressee.update(replied_at=moment)
-            .where(
-                (ThreadAddressee.thread == thread.id)
-                & (ThreadAddressee.organisation == author.organisation_id)
-                & ThreadAddressee.replied_at.is_null()
-            )
+        Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(Thread.id == thread.id).execute()
+        live = Thread.select(Thread.status, Thread.organisation).where(Thread.id == thread.id).get()
+        if live.status in LIVE_STATUSES:
+            _move_waits_on_reply(thread, author, moment, post)
+    return post
+
+
+def _move_waits_on_reply(thread, author, moment, post):
+    organisation = author.organisation_id
+    addressed = ThreadAddressee.get_or_none(_addressee(thread, organisation))
+    if addressed:
+        ThreadAddressee.update(waiting_since=None, replied_at=fn.COALESCE(ThreadAddressee.replied_at, moment)).where(
+            ThreadAddressee.id == addressed.id
+        ).execute()
+        Thread.update(asker_waiting_since=fn.COALESCE(Thread.asker_waiting_since, moment)).where(
+            Thread.id == thread.id
+        ).execute()
+        answered = (
+            Thread.update(status="answered", first_response_at=fn.COALESCE(Thread.first_response_at, moment))
+            .where((Thread.id == thread.id) & (Thread.status == "open"))
             .execute()
         )
-        Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(Thread.id == thread.id).execute()
-        if first_from_addressee:
-            answered = (
-                Thread.update(status="answered", first_response_at=fn.COALESCE(Thread.first_response_at, moment))
-                .where((Thread.id == thread.id) & (Thread.status == "open"))
-                .execute()
-            )
-            if answered:
-                record("status_changed", author, thread, before="open", after="answered", post=post.id)
-    return post
+        if answered:
+            record("status_changed", author, thread, before="open", after="answered", post=post.id)
+    elif organisation == thread.organisation_id:
+        asker_was_waited_on = (
+            Thread.update(asker_waiting_since=None)
+            .where((Thread.id == thread.id) & Thread.asker_waiting_since.is_null(False))
+            .execute()
+        )
+        if asker_was_waited_on:
+            ThreadAddressee.update(waiting_since=moment).where(
+                (ThreadAddressee.thread == thread.id)
+                & ThreadAddressee.replied_at.is_null(False)
+                & (ThreadAddressee.not_needed == False)  # noqa: E712
+            ).execute()
+    refresh_waiting(thread)
+
+
+def refresh_waiting(thread):
+    """Store the earliest wait on the request, for the board's "oldest waiting" order."""
+    addressees = ThreadAddressee.select(fn.MIN(ThreadAddressee.waiting_since)).where(
+        ThreadAddressee.thread == thread.id
+    )
+    row = Thread.select(Thread.status, Thread.asker_waiting_since, Thread.owner_since).where(Thread.id == thread.id)
+    status, asker, owner = row.tuples().get()
+    clocks = [c for c in (addressees.scalar(), asker, owner) if c is not None]
+    earliest = min(clocks) if clocks and status in LIVE_STATUSES else None
+    Thread.update(waiting_since=earliest).where(Thread.id == thread.id).execute()
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Someone whose move it is on a request: an addressed organisation, the asker, or the steward."""
+
+    who: str
+    since: object
+    organisation_id: int | None = None
+
+
+def waiting_on(thread):
+    """Whose move it is, each with when their wait began. Needs thread.addressees, .organisation and .owner."""
+    if thread.status not in LIVE_STATUSES:
+        return []
+    waits = [
+        Wait(a.organisation.name, a.waiting_since, a.organisation_id) for a in thread.addressees if a.waiting_since
+    ]
+    if thread.asker_waiting_since:
+        waits.append(Wait(thread.organisation.name, thread.asker_waiting_since, thread.organisation_id))
+    if thread.owner_since:
+        waits.append(Wait("the steward (%s)" % thread.owner.name, thread.owner_since))
+    if not waits:  # nobody left to answer and no answer to confirm: the steward must decide
+        waits.append(Wait("the steward", thread.last_activity))
+    return sorted(waits, key=lambda wait: wait.since)
 
 
 def edit_post(post, editor, body):
@@ -100,31 +158,146 @@ def edit_post(post, editor, body):
         post.body_html = render_markdown(body)
         post.edited = moment
         post.save()
-        record("post_edited", editor, post.thread_id, post=post.id)
+        record("post_edited", editor, post.thread_id, post=post.id, by_steward=editor.id != post.author_id)
     return post
 
 
+def _end_waits(thread):
+    ThreadAddressee.update(waiting_since=None).where(ThreadAddressee.thread == thread.id).execute()
+
+
 def resolve(thread, actor):
-    _change_status(thread, actor, LIVE_STATUSES, "resolved", resolved_at=now())
+    _change_status(thread, actor, LIVE_STATUSES, "resolved", resolved_at=now(), asker_waiting_since=None)
+
+
+def close(thread, actor, reason, note=None):
+    _change_status(
+        thread,
+        actor,
+        LIVE_STATUSES,
+        "closed",
+        resolved_at=now(),
+        asker_waiting_since=None,
+        close_reason=reason,
+        close_note=note,
+        event_data={"reason": reason, "note": note},
+    )
 
 
 def reopen(thread, actor):
+    """Back to open (or answered, if anyone addressed had replied); everyone addressed is waited on again."""
     replied = ThreadAddressee.select().where(
         (ThreadAddressee.thread == thread.id) & ThreadAddressee.replied_at.is_null(False)
     )
-    _change_status(thread, actor, ("resolved", "closed"), "answered" if replied.exists() else "open", resolved_at=None)
+    _change_status(
+        thread,
+        actor,
+        ("resolved", "closed"),
+        "answered" if replied.exists() else "open",
+        resolved_at=None,
+        close_reason=None,
+        close_note=None,
+        reopened=True,
+    )
 
 
-def _change_status(thread, actor, allowed_from, to, **changes):
+def _change_status(thread, actor, allowed_from, to, event_data=None, reopened=False, **changes):
     """Move the thread to `to` only if it is still in one of `allowed_from`; otherwise Conflict."""
+    moment = now()
     with database.atomic():
         before = Thread.select(Thread.status).where(Thread.id == thread.id).scalar()
         updated = (
-            Thread.update(status=to, last_activity=now(), **changes)
+            Thread.update(status=to, last_activity=moment, **changes)
             .where((Thread.id == thread.id) & Thread.status.in_(allowed_from))
             .execute()
         )
         if not updated:
             raise Conflict("This request is already %s." % before)
-        record("status_changed", actor, thread, before=before, after=to)
+        if reopened:
+            ThreadAddressee.update(waiting_since=moment).where(
+                (ThreadAddressee.thread == thread.id) & (ThreadAddressee.not_needed == False)  # noqa: E712
+            ).execute()
+        else:
+            _end_waits(thread)
+        refresh_waiting(thread)
+        record("status_changed", actor, thread, before=before, after=to, **(event_data or {}))
     thread.status = to
+
+
+def _live(thread):
+    """Re-read the thread's status inside the transaction; Conflict if the request is no longer live."""
+    status = Thread.select(Thread.status).where(Thread.id == thread.id).scalar()
+    if status not in LIVE_STATUSES:
+        raise Conflict("This request is already %s." % status)
+
+
+def set_owner(thread, actor, owner):
+    """Give the request an owner (a steward who has taken it on), or none."""
+    with database.atomic():
+        _live(thread)
+        before = Thread.select(Thread.owner).where(Thread.id == thread.id).scalar()
+        after = owner.id if owner else None
+        if before == after:
+            return
+        Thread.update(owner=after, owner_since=now() if owner else None).where(Thread.id == thread.id).execute()
+        refresh_waiting(thread)
+        names = dict(User.select(User.id, User.name).where(User.id.in_([i for i in (before, after) if i])).tuples())
+        record("owner_changed", actor, thread, before=names.get(before), after=names.get(after))
+
+
+def set_follow_up(thread, actor, day):
+    with database.atomic():
+        before = Thread.select(Thread.follow_up_on).where(Thread.id == thread.id).scalar()
+        if before == day:
+            return
+        Thread.update(follow_up_on=day).where(Thread.id == thread.id).execute()
+        record("follow_up_set", actor, thread, before=before and before.isoformat(), after=day and day.isoformat())
+
+
+def add_addressee(thread, actor, organisation):
+    moment = now()
+    with database.atomic():
+        _live(thread)
+        if ThreadAddressee.select().where(_addressee(thread, organisation.id)).exists():
+            raise Conflict("%s is already addressed." % organisation.name)
+        ThreadAddressee.create(thread=thread, organisation=organisation, added=moment, waiting_since=moment)
+        refresh_waiting(thread)
+        record("addressee_added", actor, thread, organisation=organisation.id, name=organisation.name)
+
+
+def remove_addressee(thread, actor, organisation):
+    with database.atomic():
+        _live(thread)
+        if ThreadAddressee.select().where(ThreadAddressee.thread == thread.id).count() <= 1:
+            raise Conflict("A request must stay addressed to at least one organisation.")
+        if not ThreadAddressee.delete().where(_addressee(thread, organisation.id)).execute():
+            raise Conflict("%s is not addressed any more." % organisation.name)
+        refresh_waiting(thread)
+        record("addressee_removed", actor, thread, organisation=organisation.id, name=organisation.name)
+
+
+def mark_not_needed(thread, actor, organisation):
+    """The steward says an addressed organisation need not reply: its wait ends."""
+    with database.atomic():
+        _live(thread)
+        updated = (
+            ThreadAddressee.update(not_needed=True, waiting_since=None)
+            .where(_addressee(thread, organisation.id) & (ThreadAddressee.not_needed == False))  # noqa: E712
+            .execute()
+        )
+        if not updated:
+            raise Conflict("%s is already marked as not needed." % organisation.name)
+        refresh_waiting(thread)
+        record("addressee_not_needed", actor, thread, organisation=organisation.id, name=organisation.name)
+
+
+def add_note(thread, actor, text):
+    """A steward's note: in the timeline, seen only by stewards."""
+    with database.atomic():
+        return record("steward_note", actor, thread, text=text, html=render_markdown(text))
+
+
+def addressable(thread):
+    """Active organisations this request could still be addressed to."""
+    taken = ThreadAddressee.select(ThreadAddressee.organisation).where(ThreadAddressee.thread == thread.id)
+    return Organisation.by_name().where((Organisation.active == True) & Organisation.id.not_in(taken))  # noqa: E712

@@ -3,15 +3,13 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from peewee import JOIN
 
-from .. import rules, tracking
+from .. import rules, timeline, tracking
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
 from ..models import (
     STATUSES,
     THREAD_KINDS,
-    Event,
     Organisation,
     Post,
     PostRevision,
@@ -22,9 +20,6 @@ from ..models import (
 from ..paging import Page, page_number
 
 bp = Blueprint("threads", __name__)
-
-# The events shown between the posts of a thread; the rest are in the audit log.
-TIMELINE_ACTIONS = ("status_changed",)
 
 
 def get_visible_thread(thread_id):
@@ -83,36 +78,11 @@ def new():
     return render_template("threads/new.html", form=form), 422 if form.is_submitted() else 200
 
 
-def timeline(thread, number):
-    """One page of posts, with the events that happened between them, in time order."""
-    size = current_app.config["POSTS_PER_PAGE"]
-    posts = list(
-        Post.with_authors()
-        .where(Post.thread == thread.id)
-        .order_by(Post.created, Post.id)
-        .limit(size + 1)
-        .offset((number - 1) * size)
-    )
-    if not posts:
-        abort(404)
-    has_next = len(posts) > size
-    events = (
-        Event.select(Event, User)
-        .join(User, JOIN.LEFT_OUTER)
-        .where((Event.thread == thread.id) & Event.action.in_(TIMELINE_ACTIONS))
-    )
-    if number > 1:
-        events = events.where(Event.created >= posts[0].created)
-    if has_next:
-        events = events.where(Event.created < posts[size].created)
-    items = [("post", p.created, p) for p in posts[:size]] + [("event", e.created, e) for e in events]
-    items.sort(key=lambda item: (item[1], item[0] == "event"))
-    return items, has_next
-
-
 def show_thread(thread, reply_form, status=200):
     number = page_number(request.args)
-    items, has_next = timeline(thread, number)
+    items, has_next = timeline.page(thread, current_user, number, current_app.config["POSTS_PER_PAGE"])
+    if items is None:
+        abort(404)
     return render(
         "threads/show.html",
         "more",
@@ -126,6 +96,9 @@ def show_thread(thread, reply_form, status=200):
 
 @bp.get("/threads/<int:thread_id>")
 def show(thread_id):
+    merged = Thread.select(Thread.merged_into).where(Thread.id == thread_id).scalar()
+    if merged:  # a merged thread's address leads to the thread it joined
+        return redirect(url_for(".show", thread_id=get_visible_thread(merged).id), 301)
     return show_thread(get_visible_thread(thread_id), ReplyForm(formdata=None))
 
 
@@ -142,13 +115,8 @@ def reply(thread_id):
     post = tracking.reply(thread, current_user, form.body.data)
     if wants_fragment():
         thread = get_visible_thread(thread_id)
-        items = [("post", post.created, Post.with_authors().where(Post.id == post.id).get())]
-        items += [
-            ("event", e.created, e)
-            for e in Event.select(Event, User)
-            .join(User)
-            .where((Event.thread == thread.id) & Event.action.in_(TIMELINE_ACTIONS) & (Event.created >= post.created))
-        ]
+        post = Post.with_authors().where(Post.id == post.id).get()
+        items = timeline.merge([post], timeline.events_for(thread, current_user, since=post.created))
         return render_block(
             "threads/show.html",
             "reply_added",
@@ -181,23 +149,3 @@ def edit_post(post_id):
         thread=thread,
         revisions=revisions.order_by(PostRevision.created.desc()),
     ), 422 if form.is_submitted() else 200
-
-
-@bp.post("/threads/<int:thread_id>/status")
-def change_status(thread_id):
-    thread = get_visible_thread(thread_id)
-    action = request.form.get("action")
-    allowed = {"resolve": rules.can_resolve, "reopen": rules.can_reopen}
-    if action not in allowed:
-        abort(400)
-    if not rules.speaks_for_asker(current_user, thread) or not thread.is_request:
-        abort(403)
-    if allowed[action](current_user, thread):
-        try:
-            getattr(tracking, action)(thread, current_user)
-            flash("The request is %s." % ("resolved" if action == "resolve" else "reopened"), "success")
-        except tracking.Conflict as conflict:
-            flash(str(conflict), "info")
-    else:
-        flash("This request is already %s." % thread.status, "info")
-    return redirect(url_for(".show", thread_id=thread.id), 303)

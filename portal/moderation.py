@@ -1,0 +1,180 @@
+"""The steward's moderation: pin, lock, hide, move, split, merge and link. No Flask here.
+
+Each change is one transaction with its events in the timelines concerned. Posts never leave a thread whose
+audience is wider than the one they were written for.
+"""
+
+from peewee import fn
+
+from . import rules
+from .clock import now
+from .db import database
+from .models import Event, Post, Thread, ThreadAddressee, ThreadLink
+from .tracking import Conflict, record, refresh_waiting
+
+
+def set_flag(thread, actor, flag, value):
+    """Pin or lock (flag "pinned" or "locked") a thread, or undo it."""
+    with database.atomic():
+        if (
+            not Thread.update({flag: value})
+            .where((Thread.id == thread.id) & (getattr(Thread, flag) != value))
+            .execute()
+        ):
+            return False
+        record("%s_%s" % ("pinned" if flag == "pinned" else "locked", "on" if value else "off"), actor, thread)
+    return True
+
+
+def hide_post(post, actor, reason):
+    with database.atomic():
+        updated = (
+            Post.update(hidden=True, hidden_reason=reason)
+            .where((Post.id == post.id) & (Post.hidden == False))  # noqa: E712
+            .execute()
+        )
+        if not updated:
+            raise Conflict("This post is already hidden.")
+        record("post_hidden", actor, post.thread_id, post=post.id, reason=reason)
+
+
+def unhide_post(post, actor):
+    with database.atomic():
+        if not Post.update(hidden=False, hidden_reason=None).where((Post.id == post.id) & Post.hidden).execute():
+            raise Conflict("This post is not hidden.")
+        record("post_unhidden", actor, post.thread_id, post=post.id)
+
+
+def audience(thread):
+    """The organisations that may see a restricted thread (None: everyone)."""
+    if thread.visibility != "restricted":
+        return None
+    return {thread.organisation_id} | thread.addressed_ids()
+
+
+def may_carry(source, target):
+    """Whether posts written in `source` may go to `target` without reaching anyone who could not see them."""
+    before, after = audience(source), audience(target)
+    return before is None or (after is not None and after <= before)
+
+
+def _recount(*threads):
+    for thread in threads:
+        count = Post.select().where(Post.thread == thread.id).count()
+        Thread.update(post_count=count, last_activity=now()).where(Thread.id == thread.id).execute()
+
+
+def _first_post_id(thread):
+    return Post.select(fn.MIN(Post.id)).where(Post.thread == thread.id).scalar()
+
+
+def move_post(post, target, actor):
+    """Move a reply (not a thread's opening post) into another thread."""
+    source = Thread.get_by_id(post.thread_id)
+    if target.id == source.id:
+        raise Conflict("The reply is already in this thread.")
+    if target.merged_into_id:
+        raise Conflict("That thread was merged into another one.")
+    if post.id == _first_post_id(source):
+        raise Conflict("This is the post that starts the thread: merge the thread instead.")
+    if not rules.can_see_thread(post.author, target) or not may_carry(source, target):
+        raise Conflict("That thread is not visible to everyone who could see this reply, so it cannot go there.")
+    with database.atomic():
+        Post.update(thread=target.id).where(Post.id == post.id).execute()
+        _recount(source, target)
+        record("post_moved_out", actor, source, post=post.id, to=target.id, title=target.title)
+        record("post_moved_in", actor, target, post=post.id, source=source.id, title=source.title)
+
+
+def split_post(post, actor, kind, title):
+    """Start a new thread of `kind` from a reply; a need or question goes to the source thread's addressees
+    (or, failing those, to the source thread's organisation)."""
+    source = Thread.get_by_id(post.thread_id)
+    if post.id == _first_post_id(source):
+        raise Conflict("This post already starts its thread.")
+    moment = now()
+    with database.atomic():
+        addressed = sorted(source.addressed_ids() - {post.organisation_id}) or [source.organisation_id]
+        is_request = kind in ("need", "question")
+        thread = Thread.create(
+            kind=kind,
+            title=title,
+            author=post.author_id,
+            organisation=post.organisation_id,
+            status="open" if is_request else None,
+            visibility=source.visibility,
+            created=post.created,
+            last_activity=moment,
+            post_count=1,
+        )
+        if is_request:
+            for organisation_id in addressed:
+                ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
+        Post.update(thread=thread.id).where(Post.id == post.id).execute()
+        _recount(source, thread)
+        refresh_waiting(thread)
+        record("split_out", actor, source, post=post.id, to=thread.id, title=title)
+        record("split_in", actor, thread, post=post.id, source=source.id, title=source.title, kind=kind)
+    return thread
+
+
+def merge(source, target, actor):
+    """Move every post and event of `source` into `target`, in time order; `source` then redirects there."""
+    if source.id == target.id:
+        raise Conflict("A thread cannot be merged into itself.")
+    if target.merged_into_id:
+        raise Conflict("That thread was itself merged into another one.")
+    if not may_carry(source, target):
+        raise Conflict("That thread is seen by organisations that cannot see this one, so they cannot be merged.")
+    with database.atomic():
+        if Thread.select(Thread.merged_into).where(Thread.id == source.id).scalar():
+            raise Conflict("This thread was already merged.")
+        Post.update(thread=target.id).where(Post.thread == source.id).execute()
+        Event.update(thread=target.id).where(Event.thread == source.id).execute()
+        taken = set(target.addressed_ids())
+        for addressee in source.addressees:
+            if addressee.organisation_id not in taken:
+                ThreadAddressee.update(thread=target.id).where(ThreadAddressee.id == addressee.id).execute()
+        ThreadLink.delete().where((ThreadLink.first == source.id) | (ThreadLink.second == source.id)).execute()
+        Thread.update(
+            merged_into=target.id,
+            status=None if source.status is None else "closed",
+            close_reason="duplicate",
+            waiting_since=None,
+            post_count=0,
+        ).where(Thread.id == source.id).execute()
+        _recount(target)
+        refresh_waiting(target)
+        record("merged_in", actor, target, source=source.id, title=source.title)
+        record("merged_away", actor, source, to=target.id, title=target.title)
+
+
+def link(thread, other, actor):
+    if thread.id == other.id:
+        raise Conflict("A thread cannot be linked to itself.")
+    first, second = sorted((thread.id, other.id))
+    with database.atomic():
+        if ThreadLink.select().where((ThreadLink.first == first) & (ThreadLink.second == second)).exists():
+            raise Conflict("These threads are already linked.")
+        ThreadLink.create(first=first, second=second, created=now())
+        record("linked", actor, thread, other=other.id, title=other.title)
+        record("linked", actor, other, other=thread.id, title=thread.title)
+
+
+def unlink(thread, other, actor):
+    first, second = sorted((thread.id, other.id))
+    with database.atomic():
+        if not ThreadLink.delete().where((ThreadLink.first == first) & (ThreadLink.second == second)).execute():
+            raise Conflict("These threads are not linked.")
+        record("unlinked", actor, thread, other=other.id, title=other.title)
+        record("unlinked", actor, other, other=thread.id, title=thread.title)
+
+
+def linked_threads(thread, user):
+    """The threads linked to this one that `user` may see."""
+    ids = (
+        ThreadLink.select(ThreadLink.second)
+        .where(ThreadLink.first == thread.id)
+        .union(ThreadLink.select(ThreadLink.first).where(ThreadLink.second == thread.id))
+    )
+    return rules.visible_threads(user).where(Thread.id.in_(ids)).order_by(Thread.created)

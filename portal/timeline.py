@@ -1,0 +1,146 @@
+"""A thread's timeline: its posts with the events between them, and each event said in plain English."""
+
+from peewee import JOIN
+
+from . import rules
+from .models import CLOSE_REASONS, STATUSES, Event, Post, User
+
+# The events shown between the posts; the rest are only in the audit log.
+TIMELINE_ACTIONS = (
+    "status_changed",
+    "owner_changed",
+    "follow_up_set",
+    "addressee_added",
+    "addressee_removed",
+    "addressee_not_needed",
+    "pinned_on",
+    "pinned_off",
+    "locked_on",
+    "locked_off",
+    "post_hidden",
+    "post_unhidden",
+    "post_edited",
+    "post_moved_in",
+    "post_moved_out",
+    "split_in",
+    "split_out",
+    "merged_in",
+    "linked",
+    "unlinked",
+    "steward_note",
+)
+
+
+def shown_to(user, event):
+    if event.action == "steward_note":
+        return rules.is_steward(user)
+    if event.action == "post_edited":
+        return bool(event.data.get("by_steward"))
+    return True
+
+
+def events_for(thread, user, since=None, until=None, after_id=None):
+    query = (
+        Event.select(Event, User)
+        .join(User, JOIN.LEFT_OUTER)
+        .where((Event.thread == thread.id) & Event.action.in_(TIMELINE_ACTIONS))
+        .order_by(Event.created, Event.id)
+    )
+    if since is not None:
+        query = query.where(Event.created >= since)
+    if until is not None:
+        query = query.where(Event.created < until)
+    if after_id is not None:
+        query = query.where(Event.id > after_id)
+    return [event for event in query if shown_to(user, event)]
+
+
+def page(thread, user, number, size):
+    """One page of posts with the events that happened between them, in time order, and whether more follow.
+    None when the page does not exist."""
+    posts = list(
+        Post.with_authors()
+        .where(Post.thread == thread.id)
+        .order_by(Post.created, Post.id)
+        .limit(size + 1)
+        .offset((number - 1) * size)
+    )
+    if not posts:
+        return None, False
+    has_next = len(posts) > size
+    events = events_for(
+        thread, user, since=posts[0].created if number > 1 else None, until=posts[size].created if has_next else None
+    )
+    return merge(posts[:size], events), has_next
+
+
+def merge(posts, events):
+    items = [("post", p.created, p) for p in posts] + [("event", e.created, e) for e in events]
+    return sorted(items, key=lambda item: (item[1], item[0] == "event"))
+
+
+def _status_text(data):
+    before, after = data.get("before"), data.get("after")
+    if before == "open" and after == "answered":
+        return "answered, so this request is now answered"
+    if after == "resolved":
+        return "marked this request as resolved"
+    if after == "closed":
+        reason = CLOSE_REASONS.get(data.get("reason"), "Other").lower()
+        note = data.get("note")
+        return "closed this request (%s%s)" % (reason, ": " + note if note else "")
+    return "reopened this request (now %s)" % STATUSES.get(after, after).lower()
+
+
+def _follow_up_text(data):
+    return "set the follow-up date to %s" % data["after"] if data.get("after") else "cleared the follow-up date"
+
+
+def _owner_text(data):
+    return "made %s the owner" % data["after"] if data.get("after") else "removed the owner"
+
+
+TEXTS = {
+    "status_changed": _status_text,
+    "owner_changed": _owner_text,
+    "follow_up_set": _follow_up_text,
+    "addressee_added": lambda d: "addressed this request to %s too" % d["name"],
+    "addressee_removed": lambda d: "stopped addressing this request to %s" % d["name"],
+    "addressee_not_needed": lambda d: "said %s need not reply" % d["name"],
+    "pinned_on": lambda d: "pinned this thread",
+    "pinned_off": lambda d: "unpinned this thread",
+    "locked_on": lambda d: "locked this thread: no new replies",
+    "locked_off": lambda d: "unlocked this thread",
+    "post_hidden": lambda d: "hid a post (%s)" % d.get("reason"),
+    "post_unhidden": lambda d: "showed a hidden post again",
+    "post_edited": lambda d: "edited a post",
+    "post_moved_in": lambda d: "moved a reply here from “%s”" % d["title"],
+    "post_moved_out": lambda d: "moved a reply to “%s”" % d["title"],
+    "split_in": lambda d: "started this thread from a reply in “%s”" % d["title"],
+    "split_out": lambda d: "moved a reply into a new thread, “%s”" % d["title"],
+    "merged_in": lambda d: "merged “%s” into this thread" % d["title"],
+    "linked": lambda d: "linked this thread to “%s”" % d["title"],
+    "unlinked": lambda d: "unlinked this thread from “%s”" % d["title"],
+    "steward_note": lambda d: "added a steward’s note",
+    "thread_started": lambda d: "started “%s”" % d["title"],
+    "replied": lambda d: "replied",
+    "merged_away": lambda d: "merged this thread into “%s”" % d["title"],
+    "organisation_added": lambda d: "added the organisation %s" % d["name"],
+    "organisation_edited": lambda d: "edited an organisation: %s" % _changes(d),
+    "person_added": lambda d: "added %s (%s)" % (d["name"], d["email"]),
+    "person_edited": lambda d: "edited a person: %s" % _changes(d),
+    "password_link_created": lambda d: "made a set-password link",
+    "password_set": lambda d: "set their password from a link",
+    "password_changed": lambda d: "changed their password",
+}
+
+
+def _changes(data):
+    before, after = data.get("before", {}), data.get("after", {})
+    changed = ["%s from “%s” to “%s”" % (k, before.get(k), after[k]) for k in after if before.get(k) != after[k]]
+    return ", ".join(changed) or "no change"
+
+
+def describe(event):
+    """What happened, after the actor's name: "marked this request as resolved"."""
+    return TEXTS[event.action](event.data) if event.action in TEXTS else event.action.replace("_", " ")

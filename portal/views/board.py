@@ -1,0 +1,140 @@
+"""The open-requests board: every live need and question, whose move it is and for how long."""
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, request
+from flask_login import current_user
+from peewee import JOIN, Case, fn
+
+from .. import rules
+from ..clock import in_london, now
+from ..htmx import render
+from ..models import LIVE_STATUSES, REQUEST_KINDS, Organisation, Thread, ThreadAddressee, User, attach_addressees
+from ..paging import Page, page_number
+
+bp = Blueprint("board", __name__)
+
+Owner = User.alias("owner")
+SORTS = {
+    "waiting": ("Oldest waiting first", (Thread.waiting_since.asc(nulls="last"), Thread.id)),
+    "activity": ("Latest activity first", (Thread.last_activity.desc(), Thread.id.desc())),
+    "follow_up": ("Follow-up date, soonest first", (Thread.follow_up_on.asc(nulls="last"), Thread.id)),
+}
+SHOWS = {
+    "": "Every open request",
+    "overdue": "Follow-up date passed",
+    "due": "Follow-up due today or passed",
+    "nobody": "Nobody addressed has replied",
+    "stale": "Nobody has replied for more than 7 days",
+    "mine": "Owned by me",
+}
+
+
+def live_requests(user):
+    """Every need and question that is not resolved or closed and that `user` may see, with its owner."""
+    return (
+        rules.visible_threads(user)
+        .where(Thread.status.in_(LIVE_STATUSES) & Thread.kind.in_(REQUEST_KINDS))
+        .switch(Thread)
+        .join(Owner, JOIN.LEFT_OUTER, on=(Thread.owner == Owner.id), attr="owner")
+        .select_extend(Owner.id, Owner.name)
+    )
+
+
+def today():
+    return in_london(now()).date()
+
+
+def week_ago():
+    return now() - timedelta(days=7)
+
+
+def show_filter(name, user):
+    """The condition behind each of the board's quick filters."""
+    return {
+        "overdue": Thread.follow_up_on < today(),
+        "due": Thread.follow_up_on <= today(),
+        "nobody": Thread.first_response_at.is_null(),
+        "stale": Thread.first_response_at.is_null() & (Thread.created < week_ago()),
+        "mine": Thread.owner == user.id,
+    }[name]
+
+
+def waited_on_by(organisation_id):
+    waiting = ThreadAddressee.select(ThreadAddressee.thread).where(
+        (ThreadAddressee.organisation == organisation_id) & ThreadAddressee.waiting_since.is_null(False)
+    )
+    return Thread.id.in_(waiting) | (
+        (Thread.organisation == organisation_id) & Thread.asker_waiting_since.is_null(False)
+    )
+
+
+def read_filters(args, organisations, owners):
+    def pick(name, allowed):
+        value = args.get(name, "")
+        return value if value in allowed else ""
+
+    return {
+        "org": pick("org", {o.slug for o in organisations}),
+        "kind": pick("kind", REQUEST_KINDS),
+        "status": pick("status", LIVE_STATUSES),
+        "owner": pick("owner", {"none"} | {str(o.id) for o in owners}),
+        "show": pick("show", SHOWS),
+        "sort": pick("sort", SORTS) or "waiting",
+    }
+
+
+def apply_filters(query, filters, organisations, user):
+    if filters["org"]:
+        organisation = next(o for o in organisations if o.slug == filters["org"])
+        query = query.where((Thread.organisation == organisation.id) | waited_on_by(organisation.id))
+    if filters["kind"]:
+        query = query.where(Thread.kind == filters["kind"])
+    if filters["status"]:
+        query = query.where(Thread.status == filters["status"])
+    if filters["owner"] == "none":
+        query = query.where(Thread.owner.is_null())
+    elif filters["owner"]:
+        query = query.where(Thread.owner == int(filters["owner"]))
+    if filters["show"]:
+        query = query.where(show_filter(filters["show"], user))
+    return query.order_by(Thread.pinned.desc(), *SORTS[filters["sort"]][1])
+
+
+def counts(user):
+    """How many live requests each quick filter would show, in one query."""
+    columns = [fn.COUNT(Thread.id)] + [
+        fn.SUM(Case(None, [(show_filter(name, user), 1)], 0)) for name in list(SHOWS)[1:]
+    ]
+    row = live_requests(user).select(*columns).order_by().tuples().get()
+    return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
+
+
+@bp.get("/board")
+def index():
+    organisations = list(Organisation.by_name())
+    owners = list(User.stewards())
+    filters = read_filters(request.args, organisations, owners)
+    query = apply_filters(live_requests(current_user), filters, organisations, current_user)
+    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"])
+    attach_addressees(page.items)
+    return render(
+        "board/index.html",
+        "results",
+        page=page,
+        filters=filters,
+        organisations=organisations,
+        owners=owners,
+        counts=counts(current_user),
+        today=today(),
+        SORTS=SORTS,
+        SHOWS=SHOWS,
+    )
+
+
+def board_row(thread_id):
+    """One board row, fresh from the database, for an htmx action taken from the board."""
+    thread = live_requests(current_user).where(Thread.id == thread_id).first()
+    if thread:
+        attach_addressees([thread])
+    return thread

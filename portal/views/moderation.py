@@ -1,0 +1,187 @@
+"""The steward's moderation: pin, lock, link and merge threads; hide, move and split posts; the audit log."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from peewee import JOIN
+
+from .. import moderation, rules, timeline
+from ..clock import LONDON
+from ..htmx import render
+from ..models import THREAD_KINDS, Event, Organisation, Post, Thread, User
+from ..paging import Page, page_number
+from .requests import act, refuse
+from .threads import get_post, get_visible_thread
+
+bp = Blueprint("moderation", __name__)
+
+
+@bp.before_request
+def require_steward():
+    if not rules.is_steward(current_user):
+        abort(403)
+
+
+def other_thread(field="target"):
+    """The thread named by number in the form, or None."""
+    value = request.form.get(field, "").strip().lstrip("#")
+    return Thread.listing().where(Thread.id == int(value)).first() if value.isdigit() else None
+
+
+@bp.post("/threads/<int:thread_id>/<any(pin, lock):flag>")
+def set_flag(thread_id, flag):
+    thread = get_visible_thread(thread_id)
+    on = request.form.get("value") == "on"
+    column = "pinned" if flag == "pin" else "locked"
+    words = {
+        ("pinned", True): "pinned",
+        ("pinned", False): "unpinned",
+        ("locked", True): "locked",
+        ("locked", False): "unlocked",
+    }
+    return act(
+        thread, lambda: moderation.set_flag(thread, current_user, column, on), "The thread is %s." % words[column, on]
+    )
+
+
+@bp.post("/threads/<int:thread_id>/links")
+def link(thread_id):
+    thread = get_visible_thread(thread_id)
+    other = other_thread()
+    if other is None:
+        return refuse(thread, "Enter the number of an existing thread to link to.")
+    return act(thread, lambda: moderation.link(thread, other, current_user), "Linked to “%s”." % other.title)
+
+
+@bp.post("/threads/<int:thread_id>/links/<int:other_id>/remove")
+def unlink(thread_id, other_id):
+    thread, other = get_visible_thread(thread_id), get_visible_thread(other_id)
+    return act(thread, lambda: moderation.unlink(thread, other, current_user), "Unlinked from “%s”." % other.title)
+
+
+@bp.post("/threads/<int:thread_id>/merge")
+def merge(thread_id):
+    thread = get_visible_thread(thread_id)
+    target = other_thread()
+    if target is None:
+        return refuse(thread, "Enter the number of an existing thread to merge this one into.")
+    try:
+        moderation.merge(thread, target, current_user)
+    except moderation.Conflict as conflict:
+        return refuse(thread, str(conflict))
+    flash("“%s” is merged into this thread." % thread.title, "success")
+    return redirect(url_for("threads.show", thread_id=target.id), 303)
+
+
+@bp.get("/posts/<int:post_id>/moderate")
+def moderate_post(post_id):
+    post, thread = get_post(post_id)
+    return render_template("moderation/post.html", post=post, thread=thread, THREAD_KINDS=THREAD_KINDS)
+
+
+def back_to_post(post, message, category="success"):
+    flash(message, category)
+    return redirect(url_for("threads.show", thread_id=post.thread_id) + "#post-%d" % post.id, 303)
+
+
+def refuse_on_post(post, message):
+    flash(message, "error")
+    return redirect(url_for(".moderate_post", post_id=post.id), 303)
+
+
+@bp.post("/posts/<int:post_id>/<any(hide, unhide):change>")
+def hide(post_id, change):
+    post, thread = get_post(post_id)
+    reason = request.form.get("reason", "").strip()
+    try:
+        if change == "unhide":
+            moderation.unhide_post(post, current_user)
+            return back_to_post(post, "The post is shown again.")
+        if not reason or len(reason) > 500:
+            return refuse_on_post(post, "Give a reason for hiding the post (under 500 characters).")
+        moderation.hide_post(post, current_user, reason)
+    except moderation.Conflict as conflict:
+        return back_to_post(post, str(conflict), "info")
+    return back_to_post(post, "The post is hidden. Others see that the steward hid it; you still see the text.")
+
+
+@bp.post("/posts/<int:post_id>/move")
+def move(post_id):
+    post, thread = get_post(post_id)
+    target = other_thread()
+    if target is None:
+        return refuse_on_post(post, "Enter the number of an existing thread to move the reply to.")
+    try:
+        moderation.move_post(post, target, current_user)
+    except moderation.Conflict as conflict:
+        return refuse_on_post(post, str(conflict))
+    return back_to_post(Post.get_by_id(post.id), "The reply is moved to “%s”." % target.title)
+
+
+@bp.post("/posts/<int:post_id>/split")
+def split(post_id):
+    post, thread = get_post(post_id)
+    kind, title = request.form.get("kind", ""), request.form.get("title", "").strip()
+    if kind not in THREAD_KINDS or not title or len(title) > 200:
+        return refuse_on_post(post, "Choose a kind and give the new thread a title (under 200 characters).")
+    try:
+        moderation.split_post(post, current_user, kind, title)
+    except moderation.Conflict as conflict:
+        return refuse_on_post(post, str(conflict))
+    return back_to_post(Post.get_by_id(post.id), "The reply starts a new thread now.")
+
+
+def read_day(value):
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def london_midnight(day):
+    return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
+
+
+@bp.get("/audit")
+def audit():
+    people = list(User.select(User.id, User.name).order_by(User.name))
+    organisations = list(Organisation.by_name())
+    actions = [a for (a,) in Event.select(Event.action).distinct().order_by(Event.action).tuples()]
+    args = request.args
+    filters = {
+        "person": args.get("person", "") if args.get("person", "") in {str(p.id) for p in people} else "",
+        "org": args.get("org", "") if args.get("org", "") in {o.slug for o in organisations} else "",
+        "action": args.get("action", "") if args.get("action", "") in actions else "",
+        "since": read_day(args.get("since", "")),
+        "until": read_day(args.get("until", "")),
+    }
+    query = (
+        Event.select(Event, User, Organisation, Thread.id, Thread.title)
+        .join(User, JOIN.LEFT_OUTER)
+        .join(Organisation, JOIN.LEFT_OUTER)
+        .switch(Event)
+        .join(Thread, JOIN.LEFT_OUTER)
+        .order_by(Event.created.desc(), Event.id.desc())
+    )
+    if filters["person"]:
+        query = query.where(Event.actor == int(filters["person"]))
+    if filters["org"]:
+        query = query.where(Organisation.slug == filters["org"])
+    if filters["action"]:
+        query = query.where(Event.action == filters["action"])
+    if filters["since"]:
+        query = query.where(Event.created >= london_midnight(filters["since"]))
+    if filters["until"]:
+        query = query.where(Event.created < london_midnight(filters["until"] + timedelta(days=1)))
+    page = Page(query, page_number(args), current_app.config["PAGE_SIZE"] * 2)
+    return render(
+        "moderation/audit.html",
+        "results",
+        page=page,
+        filters=filters,
+        people=people,
+        organisations=organisations,
+        actions=actions,
+        describe=timeline.describe,
+    )

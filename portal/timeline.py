@@ -1,5 +1,7 @@
 """A thread's timeline: its posts with the events between them, and each event said in plain English."""
 
+from datetime import date
+
 from peewee import JOIN
 
 from . import rules
@@ -93,7 +95,9 @@ def _status_text(data):
 
 
 def _follow_up_text(data):
-    return "set the follow-up date to %s" % data["after"] if data.get("after") else "cleared the follow-up date"
+    if not data.get("after"):
+        return "cleared the follow-up date"
+    return "set the follow-up date to %s" % date.fromisoformat(data["after"]).strftime("%-d %B %Y")
 
 
 def _owner_text(data):

@@ -57,9 +57,8 @@ def _addressee(thread, organisation_id):
 
 
 def reply(thread, author, body):
-    """Add a reply. A reply from an addressed organisation answers an open request and ends its wait; the
-    asking organisation is then waited on to confirm. A reply from the asker hands the move back to the
-    organisations that had answered."""
+    """Add a reply. A reply from an addressed organisation answers an open request and ends that
+    organisation's wait; the asking organisation is then waited on to confirm."""
     moment = now()
     with database.atomic():
         post = Post.create(
@@ -95,18 +94,6 @@ def _move_waits_on_reply(thread, author, moment, post):
         )
         if answered:
             record("status_changed", author, thread, before="open", after="answered", post=post.id)
-    elif organisation == thread.organisation_id:
-        asker_was_waited_on = (
-            Thread.update(asker_waiting_since=None)
-            .where((Thread.id == thread.id) & Thread.asker_waiting_since.is_null(False))
-            .execute()
-        )
-        if asker_was_waited_on:
-            ThreadAddressee.update(waiting_since=moment).where(
-                (ThreadAddressee.thread == thread.id)
-                & ThreadAddressee.replied_at.is_null(False)
-                & (ThreadAddressee.not_needed == False)  # noqa: E712
-            ).execute()
     refresh_waiting(thread)
 
 

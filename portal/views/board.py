@@ -138,3 +138,22 @@ def board_row(thread_id):
     if thread:
         attach_addressees([thread])
     return thread
+
+
+def most_waited_on(user, limit=5):
+    """The organisations with the most live requests waiting on them: where to look, not a ranking."""
+    waits = fn.COUNT(ThreadAddressee.id).alias("waits")
+    return (
+        Organisation.select(Organisation.name, Organisation.slug, waits)
+        .join(ThreadAddressee)
+        .join(Thread)
+        .where(
+            ThreadAddressee.waiting_since.is_null(False)
+            & Thread.status.in_(LIVE_STATUSES)
+            & Thread.merged_into.is_null()
+            & rules.visible_filter(user)
+        )
+        .group_by(Organisation.id, Organisation.name, Organisation.slug)
+        .order_by(waits.desc(), Organisation.name)
+        .limit(limit)
+    )

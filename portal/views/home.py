@@ -3,10 +3,12 @@
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
+from .. import rules
 from ..htmx import render
 from ..models import LIVE_STATUSES, Thread, ThreadAddressee, attach_addressees
 from ..paging import Page, page_number
 from ..rules import visible_threads
+from . import board
 
 bp = Blueprint("home", __name__)
 
@@ -30,6 +32,9 @@ def index():
     }
     pages = {name: Page(query, page_number(request.args, name), size) for name, query in lists.items()}
     attach_addressees([t for page in pages.values() for t in page.items])
+    overview = None
+    if rules.is_steward(current_user):
+        overview = {"counts": board.counts(current_user), "organisations": list(board.most_waited_on(current_user))}
     # A section's "next page" link asks for just that section.
     part = request.args.get("part")
-    return render("home/index.html", part if part in pages else "content", pages=pages)
+    return render("home/index.html", part if part in pages else "content", pages=pages, overview=overview)

@@ -35,6 +35,7 @@ def respond(thread, last_event_id, message, category="success"):
                 category=category,
                 today=today(),
                 owners=list(User.stewards()),
+                tools_open=True,
             )
         fresh = get_visible_thread(thread.id)
         events = timeline.events_for(fresh, current_user, after_id=last_event_id)
@@ -47,6 +48,7 @@ def respond(thread, last_event_id, message, category="success"):
             category=category,
             form=ReplyForm(formdata=None),
             reply_oob=True,
+            tools_open=True,
         )
     flash(message, category)
     return redirect(safe_next(request.form.get("next")) or url_for("threads.show", thread_id=thread.id), 303)

@@ -23,8 +23,17 @@ bp = Blueprint("threads", __name__)
 
 
 def get_visible_thread(thread_id):
-    """The thread, or 404 when it does not exist or this person may not know it does."""
+    """The thread, or 404 when it does not exist or this person may not know it does. A merged thread's
+    address leads to the thread it joined, saying so when someone tried to act on the old one."""
     thread = Thread.listing().where(Thread.id == thread_id).first()
+    if thread is None:
+        merged_into = Thread.select(Thread.merged_into).where(Thread.id == thread_id).scalar()
+        if merged_into:
+            target = get_visible_thread(merged_into)
+            if request.method == "GET":
+                abort(redirect(url_for("threads.show", thread_id=target.id), 301))
+            flash("That thread was already merged into this one.", "info")
+            abort(redirect(url_for("threads.show", thread_id=target.id), 303))
     if thread is None or not rules.can_see_thread(current_user, thread):
         abort(404)
     return thread
@@ -96,9 +105,6 @@ def show_thread(thread, reply_form, status=200):
 
 @bp.get("/threads/<int:thread_id>")
 def show(thread_id):
-    merged = Thread.select(Thread.merged_into).where(Thread.id == thread_id).scalar()
-    if merged:  # a merged thread's address leads to the thread it joined
-        return redirect(url_for(".show", thread_id=get_visible_thread(merged).id), 301)
     return show_thread(get_visible_thread(thread_id), ReplyForm(formdata=None))
 
 

@@ -1,6 +1,16 @@
 """The steward's desk: owners, follow-ups, closing, merging, links, hidden posts and waiting-on clocks."""
 
 from peewee import *
+from playhouse.migrate import make_index_name
+
+INDEXES = [
+    ("thread", ("status", "waiting_since")),
+    ("thread", ("status", "follow_up_on")),
+    ("thread", ("owner_id", "status")),
+    ("thread_addressee", ("organisation_id", "waiting_since")),
+    ("event", ("actor_id", "created")),
+    ("event", ("action", "created")),
+]
 
 
 def up(migrator, db):
@@ -19,12 +29,7 @@ def up(migrator, db):
         migrator.add_column("thread_addressee", "waiting_since", DateTimeField(null=True)),
         migrator.add_column("thread_addressee", "not_needed", BooleanField(default=False)),
         migrator.add_column("post", "hidden_reason", CharField(max_length=500, null=True)),
-        migrator.add_index("thread", ("status", "waiting_since")),
-        migrator.add_index("thread", ("status", "follow_up_on")),
-        migrator.add_index("thread", ("owner_id", "status")),
-        migrator.add_index("thread_addressee", ("organisation_id", "waiting_since")),
-        migrator.add_index("event", ("actor_id", "created")),
-        migrator.add_index("event", ("action", "created")),
+        *(migrator.add_index(table, columns) for table, columns in INDEXES),
     )
     # The clocks of requests already open: addressees who have not replied are waited on since they were
     # addressed; an answered request waits on its asker since the first answer.
@@ -57,6 +62,8 @@ def up(migrator, db):
 
 def down(migrator, db):
     migrator.migrate(migrator.drop_table("thread_link"))
+    for table, columns in [*INDEXES, ("thread", ("merged_into_id",))]:
+        migrator.migrate(migrator.drop_index(table, make_index_name(table, columns)))
     for table, column in [
         ("post", "hidden_reason"),
         ("thread_addressee", "not_needed"),

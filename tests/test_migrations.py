@@ -1,0 +1,44 @@
+"""Each migration applies cleanly on a database holding data from the one before."""
+
+from peewee import SqliteDatabase
+from playhouse.migrations import Runner
+
+from portal.cli import MIGRATIONS
+
+
+def test_0002_starts_the_clocks_of_requests_already_open(tmp_path):
+    db = SqliteDatabase(str(tmp_path / "old.db"), pragmas={"foreign_keys": 1})
+    runner = Runner(db, str(MIGRATIONS))
+    assert runner.up("0001_initial") == ["0001_initial"]
+    for sql in [
+        "INSERT INTO organisation (id, name, slug, kind, active, created) VALUES "
+        "(1, 'Charity', 'charity', 'charity', 1, '2026-01-01'), (2, 'Council', 'council', 'local_authority', 1, "
+        "'2026-01-01'), (3, 'Other', 'other', 'local_authority', 1, '2026-01-01')",
+        "INSERT INTO user (id, email, name, organisation_id, role, password_hash, active, created) VALUES "
+        "(1, 'a@example.org', 'A', 1, 'member', '', 1, '2026-01-01')",
+        "INSERT INTO thread (id, kind, title, author_id, organisation_id, status, visibility, pinned, locked, created, "
+        "last_activity, first_response_at, post_count) VALUES "
+        "(1, 'need', 'Open', 1, 1, 'open', 'all', 0, 0, '2026-01-02', '2026-01-02', NULL, 1), "
+        "(2, 'question', 'Answered', 1, 1, 'answered', 'all', 0, 0, '2026-01-03', '2026-01-05', '2026-01-04', 2), "
+        "(3, 'need', 'Resolved', 1, 1, 'resolved', 'all', 0, 0, '2026-01-03', '2026-01-05', NULL, 1)",
+        "INSERT INTO thread_addressee (thread_id, organisation_id, added, replied_at) VALUES "
+        "(1, 2, '2026-01-02', NULL), (2, 2, '2026-01-03', '2026-01-04'), (2, 3, '2026-01-03', NULL), "
+        "(3, 2, '2026-01-03', NULL)",
+    ]:
+        db.execute_sql(sql)
+    assert runner.up() == ["0002_stewards_desk"]
+    waits = db.execute_sql("SELECT thread_id, organisation_id, waiting_since FROM thread_addressee ORDER BY id")
+    assert [tuple(row) for row in waits] == [
+        (1, 2, "2026-01-02"),
+        (2, 2, None),
+        (2, 3, "2026-01-03"),
+        (3, 2, None),
+    ]
+    threads = db.execute_sql("SELECT id, asker_waiting_since, waiting_since FROM thread ORDER BY id")
+    assert [tuple(row) for row in threads] == [
+        (1, None, "2026-01-02"),
+        (2, "2026-01-04", "2026-01-03"),
+        (3, None, None),
+    ]
+    assert db.execute_sql("SELECT COUNT(*) FROM thread_link").fetchone() == (0,)
+    assert runner.down() == ["0002_stewards_desk"]

@@ -173,7 +173,7 @@ def test_steward_sets_owner_and_follow_up_from_the_board_row(as_person, region):
     row = client.post("/threads/%d/owner" % thread.id, data={"owner": steward.id, "view": "row"}, headers=HTMX)
     assert row.status_code == 200 and row.text.lstrip().startswith('<li id="request-%d"' % thread.id)
     assert "Sam Steward" in row.text and "Sam Steward owns this request now." in row.text
-    assert 'hx-swap-oob="true"' in row.text
+    assert 'hx-swap-oob="innerHTML"' in row.text
     later = date.today() + timedelta(days=3)
     plain = client.post(
         "/threads/%d/follow-up" % thread.id, data={"follow_up_on": later.isoformat(), "next": "/board?kind=need"}

@@ -130,6 +130,7 @@ def reply(thread_id):
             items=items,
             form=ReplyForm(formdata=None),
             header_oob=True,
+            focus_new=True,
         )
     size = current_app.config["POSTS_PER_PAGE"]
     last_page = (thread.post_count + size) // size

@@ -1,0 +1,65 @@
+// The portal's own small script: nothing here is needed to use the portal, it only makes htmx kinder.
+(function () {
+  "use strict";
+
+  // Drafts: what someone types in a message box is kept in this browser until the post is saved, so a dropped
+  // connection, a reload or a session that ran out loses nothing.
+  function draftKey(box) {
+    return "draft:" + (box.form ? box.form.getAttribute("action") : location.pathname) + ":" + box.name;
+  }
+
+  function restoreDrafts(root) {
+    root.querySelectorAll("textarea[data-draft]").forEach(function (box) {
+      var saved = localStorage.getItem(draftKey(box));
+      if (saved && !box.value) {
+        box.value = saved;
+      }
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box.matches && box.matches("textarea[data-draft]")) {
+      localStorage.setItem(draftKey(box), box.value);
+    }
+  });
+
+  // A form that was accepted (not refused, not sent to sign in) no longer needs its drafts.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    var xhr = event.detail.xhr;
+    if (!form.matches || !form.matches("form") || !event.detail.successful) {
+      return;
+    }
+    if (xhr && (xhr.status === 204 || xhr.getResponseHeader("HX-Redirect") || /\/login/.test(xhr.responseURL || ""))) {
+      return;
+    }
+    form.querySelectorAll("textarea[data-draft]").forEach(function (box) {
+      localStorage.removeItem(draftKey(box));
+    });
+  });
+
+  // Focus: after a swap that took away the element that had focus, put focus on what changed.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    restoreDrafts(event.detail.target);
+    var wanted = document.querySelector("[data-focus]");
+    var active = document.activeElement;
+    if (!wanted && active && active !== document.body && active.isConnected) {
+      return;
+    }
+    var spot = wanted || event.detail.target.querySelector("h1, h2, summary, a, button, input, select, textarea");
+    if (spot) {
+      if (wanted) {
+        wanted.removeAttribute("data-focus");
+      }
+      if (!spot.matches("a, button, input, select, textarea, summary")) {
+        spot.setAttribute("tabindex", "-1");
+      }
+      spot.focus();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    restoreDrafts(document);
+  });
+})();

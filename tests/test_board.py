@@ -316,3 +316,15 @@ def test_stewards_home_shows_where_to_look(as_person, region):
     assert overview.index("First Council</a>: 2 requests") < overview.index("Second Council</a>: 1 request")
     assert 'href="/board?org=%s"' % first.slug in overview
     assert "Where to look today" not in as_person(make_user(charity)).get("/").text
+
+
+def test_board_actions_without_javascript_come_back_to_the_same_filters(as_person, region):
+    charity, first, _ = region
+    thread = make_request(make_user(charity), [first])
+    client = as_person(make_steward())
+    page = client.get("/board?kind=need&sort=activity").text
+    assert 'name="next" value="/board?kind=need&amp;sort=activity"' in page
+    response = client.post("/threads/%d/owner" % thread.id, data={"owner": "", "next": "/board?kind=need"})
+    assert response.headers["Location"] == "/board?kind=need"
+    elsewhere = client.post("/threads/%d/owner" % thread.id, data={"owner": "", "next": "https://evil.example/"})
+    assert elsewhere.headers["Location"] == "/threads/%d" % thread.id

@@ -40,14 +40,16 @@ def create_app(test_config=None):
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    config.current.clear()
+    config.current.update(app.config)
     open_database(app.config["DATABASE_URL"])
     login_manager.init_app(app)
     csrf.init_app(app)
     Htmx(app)
 
-    from .views import account, auth, board, home, moderation, orgs, people, requests, threads
+    from .views import account, auth, board, home, moderation, notifications, orgs, people, requests, threads
 
-    for module in (auth, home, threads, requests, board, moderation, orgs, people, account):
+    for module in (auth, home, threads, requests, board, moderation, notifications, orgs, people, account):
         app.register_blueprint(module.bp)
 
     from .cli import register

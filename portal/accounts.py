@@ -111,3 +111,9 @@ def change_password(person, current, new):
         User.update(password_hash=hash_password(new)).where(User.id == person.id).execute()
         record("password_changed", person, person=person.id)
     return True
+
+
+def save_email_preferences(person, frequency, hour):
+    with database.atomic():
+        User.update(email_frequency=frequency, digest_hour=hour).where(User.id == person.id).execute()
+        record("email_preferences_changed", person, person=person.id, frequency=frequency, hour=hour)

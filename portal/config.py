@@ -5,6 +5,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The running application's settings, for the modules that have no Flask (mail, outbox); set by create_app.
+current = {}
+
 
 def from_environment():
     """The settings for this process: development defaults, overridden by the environment."""
@@ -27,6 +30,14 @@ def from_environment():
         "REMEMBER_COOKIE_SECURE": not development,
         "WTF_CSRF_TIME_LIMIT": None,
         "SET_PASSWORD_LINK_HOURS": int(os.environ.get("SET_PASSWORD_LINK_HOURS", "72")),
+        "BASE_URL": os.environ.get("BASE_URL") or "http://127.0.0.1:%s" % os.environ.get("PORT", "5000"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST") or "127.0.0.1",
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT") or 25),
+        "SMTP_USER": os.environ.get("SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": os.environ.get("SMTP_STARTTLS", "") == "1",
+        "MAIL_FROM": os.environ.get("MAIL_FROM") or "Partner portal <portal@lcr.example.org>",
+        "MAIL_DOMAIN": os.environ.get("MAIL_DOMAIN") or "lcr.example.org",
         "PAGE_SIZE": 20,
         "POSTS_PER_PAGE": 50,
     }

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .models import ORG_KINDS, ROLES, THREAD_KINDS, VISIBILITIES, Organisation, User
+from .models import EMAIL_FREQUENCIES, ORG_KINDS, ROLES, THREAD_KINDS, VISIBILITIES, Organisation, User
 from .text import slugify
 
 MIN_PASSWORD = 12
@@ -210,6 +210,16 @@ def new_password_fields():
 
 class SetPasswordForm(FlaskForm):
     new_password, confirm_password = new_password_fields()
+
+
+class EmailPreferencesForm(FlaskForm):
+    email_frequency = Radios("How often should we e-mail you?", choices=EMAIL_FREQUENCIES, invalid="Choose how often")
+    digest_hour = SelectField(
+        "Time of day for digests",
+        coerce=int,
+        choices={hour: "%02d:00" % hour for hour in range(24)},
+        description="UK time. Weekly digests come on Monday at this time.",
+    )
 
 
 class ChangePasswordForm(FlaskForm):

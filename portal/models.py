@@ -28,6 +28,12 @@ REQUEST_KINDS = ("need", "question")
 STATUSES = {"open": "Open", "answered": "Answered", "resolved": "Resolved", "closed": "Closed"}
 LIVE_STATUSES = ("open", "answered")
 VISIBILITIES = {"all": "All partners", "restricted": "Restricted"}
+EMAIL_FREQUENCIES = {
+    "immediate": "As it happens: one e-mail for each notification",
+    "daily": "Once a day: a digest of everything since the last one",
+    "weekly": "Once a week: a digest on Monday",
+    "none": "Never: I will look in the portal",
+}
 CLOSE_REASONS = {"duplicate": "Duplicate", "out_of_scope": "Out of scope", "withdrawn": "Withdrawn", "other": "Other"}
 
 
@@ -64,6 +70,9 @@ class User(UserMixin, BaseModel):
     active = BooleanField(default=True)
     last_seen = DateTimeField(null=True)
     created = DateTimeField(default=now)
+    email_frequency = CharField(max_length=10, default="immediate")
+    digest_hour = IntegerField(default=8)
+    last_digest_at = DateTimeField(null=True)
 
     @property
     def is_active(self):
@@ -124,6 +133,12 @@ class Thread(BaseModel):
     @property
     def is_live(self):
         return self.status in LIVE_STATUSES
+
+    @property
+    def unread(self):
+        """Whether there is news since the person last read it (lists join their ThreadRead as `reading`)."""
+        reading = getattr(self, "reading", None)
+        return reading is None or reading.read_at is None or self.last_activity > reading.read_at
 
     @classmethod
     def listing(cls):
@@ -248,4 +263,83 @@ class PasswordLink(BaseModel):
     used_at = DateTimeField(null=True)
 
 
-TABLES = [Organisation, User, Thread, ThreadAddressee, Post, PostRevision, Event, PasswordLink, ThreadLink]
+class Notification(BaseModel):
+    """Something a person should hear about, once; e-mailed through the outbox as their preferences say."""
+
+    user = ForeignKeyField(User, backref="notifications")
+    thread = ForeignKeyField(Thread, null=True)
+    actor = ForeignKeyField(User, null=True)
+    kind = CharField(max_length=30)
+    data = JSONField(default=dict)
+    created = DateTimeField(default=now)
+    read_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("user", "read_at", "created"), False), (("user", "created"), False))
+
+
+class Watch(BaseModel):
+    """A person's choice to watch or mute a thread, or to watch an organisation's new threads."""
+
+    user = ForeignKeyField(User, backref="watches")
+    thread = ForeignKeyField(Thread, null=True)
+    organisation = ForeignKeyField(Organisation, null=True)
+    level = CharField(max_length=5, default="watch")
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            (("user", "thread"), True),
+            (("user", "organisation"), True),
+            (("thread", "level"), False),
+            (("organisation", "level"), False),
+        )
+
+
+class ThreadRead(BaseModel):
+    """How far a person has read a thread."""
+
+    user = ForeignKeyField(User)
+    thread = ForeignKeyField(Thread)
+    read_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("user", "thread"), True),)
+
+
+class Outbox(BaseModel):
+    """An e-mail waiting to go, written in the same transaction as the change that causes it."""
+
+    to_address = CharField(max_length=254)
+    reply_to = CharField(max_length=500, null=True)
+    subject = CharField(max_length=300)
+    text = TextField()
+    html = TextField()
+    created = DateTimeField(default=now)
+    send_after = DateTimeField(default=now)
+    attempts = IntegerField(default=0)
+    claimed_by = CharField(max_length=64, null=True)
+    claimed_until = DateTimeField(null=True)
+    sent_at = DateTimeField(null=True)
+    failed_at = DateTimeField(null=True)
+    last_error = TextField(null=True)
+
+    class Meta:
+        indexes = ((("sent_at", "failed_at", "send_after"), False),)
+
+
+TABLES = [
+    Organisation,
+    User,
+    Thread,
+    ThreadAddressee,
+    Post,
+    PostRevision,
+    Event,
+    PasswordLink,
+    ThreadLink,
+    Notification,
+    Watch,
+    ThreadRead,
+    Outbox,
+]

@@ -6,7 +6,7 @@ audience is wider than the one they were written for.
 
 from peewee import fn
 
-from . import rules
+from . import notify, rules
 from .clock import now
 from .db import database
 from .models import Event, Post, Thread, ThreadAddressee, ThreadLink
@@ -84,6 +84,7 @@ def move_post(post, target, actor):
         _recount(source, target)
         record("post_moved_out", actor, source, post=post.id, to=target.id, title=target.title)
         record("post_moved_in", actor, target, post=post.id, source=source.id, title=source.title)
+        notify.post_moved(post, target, actor)
 
 
 def split_post(post, actor, kind, title):
@@ -147,6 +148,7 @@ def merge(source, target, actor):
         refresh_waiting(target)
         record("merged_in", actor, target, source=source.id, title=source.title)
         record("merged_away", actor, source, to=target.id, title=target.title)
+        notify.merged(source, target, actor)
 
 
 def link(thread, other, actor):

@@ -3,7 +3,9 @@
 Views call these before acting; templates call them (as `may`) before showing a button.
 """
 
-from .models import LIVE_STATUSES, Thread, ThreadAddressee
+from peewee import JOIN
+
+from .models import LIVE_STATUSES, Thread, ThreadAddressee, ThreadRead
 
 
 def is_steward(user):
@@ -30,7 +32,15 @@ def visible_filter(user):
 
 
 def visible_threads(user):
-    return Thread.listing().where(visible_filter(user))
+    """Threads `user` may see, each with their read mark (`reading`), for the unread marks."""
+    mine = (ThreadRead.thread == Thread.id) & (ThreadRead.user == user.id)
+    return (
+        Thread.listing()
+        .switch(Thread)
+        .join(ThreadRead, JOIN.LEFT_OUTER, on=mine, attr="reading")
+        .select_extend(ThreadRead.read_at)
+        .where(visible_filter(user))
+    )
 
 
 def can_reply(user, thread):

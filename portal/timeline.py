@@ -5,7 +5,7 @@ from datetime import date
 from peewee import JOIN
 
 from . import rules
-from .models import CLOSE_REASONS, STATUSES, Event, Post, User
+from .models import CLOSE_REASONS, STATUSES, Event, Post, ThreadRead, User
 
 # The events shown between the posts; the rest are only in the audit log.
 TIMELINE_ACTIONS = (
@@ -74,6 +74,24 @@ def page(thread, user, number, size):
         thread, user, since=posts[0].created if number > 1 else None, until=posts[size].created if has_next else None
     )
     return merge(posts[:size], events), has_next
+
+
+def first_unread(thread, user, size):
+    """Where the first post `user` has not read is: (post id, page number), or None."""
+    read_at = ThreadRead.select(ThreadRead.read_at).where(
+        (ThreadRead.thread == thread.id) & (ThreadRead.user == user.id)
+    )
+    read_at = read_at.scalar()
+    if read_at is None:
+        return None
+    unread = Post.select(Post.id, Post.created).where(
+        (Post.thread == thread.id) & (Post.created > read_at) & (Post.author != user.id)
+    )
+    post = unread.order_by(Post.created, Post.id).first()
+    if post is None:
+        return None
+    before = Post.select().where((Post.thread == thread.id) & (Post.created < post.created)).count()
+    return post.id, before // size + 1
 
 
 def merge(posts, events):

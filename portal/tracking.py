@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
+from . import notify
 from .clock import now
 from .db import database
 from .models import LIVE_STATUSES, Event, Organisation, Post, PostRevision, Thread, ThreadAddressee, User
@@ -49,6 +50,7 @@ def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
             created=moment,
         )
         record("thread_started", author, thread, kind=kind, title=title, visibility=visibility, addressed=addressed_ids)
+        notify.thread_started(thread, author)
     return thread
 
 
@@ -71,15 +73,16 @@ def reply(thread, author, body):
         )
         record("replied", author, thread, post=post.id)
         Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(Thread.id == thread.id).execute()
-        live = Thread.select(Thread.status, Thread.organisation).where(Thread.id == thread.id).get()
-        if live.status in LIVE_STATUSES:
-            _move_waits_on_reply(thread, author, moment, post)
+        live = Thread.select(Thread.status).where(Thread.id == thread.id).scalar() in LIVE_STATUSES
+        answered = live and _move_waits_on_reply(thread, author, moment, post)
+        notify.replied(thread, author, post, answered)
     return post
 
 
 def _move_waits_on_reply(thread, author, moment, post):
     organisation = author.organisation_id
     addressed = ThreadAddressee.get_or_none(_addressee(thread, organisation))
+    answered = 0
     if addressed:
         ThreadAddressee.update(waiting_since=None, replied_at=fn.COALESCE(ThreadAddressee.replied_at, moment)).where(
             ThreadAddressee.id == addressed.id
@@ -95,6 +98,7 @@ def _move_waits_on_reply(thread, author, moment, post):
         if answered:
             record("status_changed", author, thread, before="open", after="answered", post=post.id)
     refresh_waiting(thread)
+    return bool(answered)
 
 
 def refresh_waiting(thread):
@@ -208,6 +212,7 @@ def _change_status(thread, actor, allowed_from, to, event_data=None, reopened=Fa
             _end_waits(thread)
         refresh_waiting(thread)
         record("status_changed", actor, thread, before=before, after=to, **(event_data or {}))
+        notify.status_changed(thread, actor, to)
     thread.status = to
 
 
@@ -250,6 +255,7 @@ def add_addressee(thread, actor, organisation):
         ThreadAddressee.create(thread=thread, organisation=organisation, added=moment, waiting_since=moment)
         refresh_waiting(thread)
         record("addressee_added", actor, thread, organisation=organisation.id, name=organisation.name)
+        notify.addressed(thread, actor, organisation)
 
 
 def remove_addressee(thread, actor, organisation):

@@ -26,7 +26,7 @@ def test_0002_starts_the_clocks_of_requests_already_open(tmp_path):
         "(3, 2, '2026-01-03', NULL)",
     ]:
         db.execute_sql(sql)
-    assert runner.up() == ["0002_stewards_desk"]
+    assert runner.up("0002_stewards_desk") == ["0002_stewards_desk"]
     waits = db.execute_sql("SELECT thread_id, organisation_id, waiting_since FROM thread_addressee ORDER BY id")
     assert [tuple(row) for row in waits] == [
         (1, 2, "2026-01-02"),
@@ -41,4 +41,14 @@ def test_0002_starts_the_clocks_of_requests_already_open(tmp_path):
         (3, None, None),
     ]
     assert db.execute_sql("SELECT COUNT(*) FROM thread_link").fetchone() == (0,)
-    assert runner.down() == ["0002_stewards_desk"]
+    assert runner.down("0002_stewards_desk") == ["0002_stewards_desk"]
+
+
+def test_every_migration_goes_up_and_down_and_up_again(tmp_path):
+    db = SqliteDatabase(str(tmp_path / "round.db"), pragmas={"foreign_keys": 1})
+    runner = Runner(db, str(MIGRATIONS))
+    names = runner.up()
+    assert names == sorted(names) and names[0] == "0001_initial"
+    for name in reversed(names[1:]):
+        assert runner.down() == [name]
+    assert runner.up() == names[1:]

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from .. import accounts, rules
+from .. import accounts, notify, rules
 from ..forms import OrganisationForm
 from ..htmx import render
 from ..models import LIVE_STATUSES, Organisation, Post, Thread, User, attach_addressees
@@ -65,6 +65,7 @@ def show(slug):
         organisation=organisation,
         requests=requests,
         posts=posts,
+        watching=notify.watch_level(current_user, organisation=organisation) == "watch",
     )
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from .. import rules, timeline, tracking
+from .. import notify, rules, timeline, tracking
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
 from ..models import (
@@ -82,14 +82,16 @@ def new():
             addressed_ids=form.addressed_to.data if is_request else (),
             visibility=form.visibility.data,
         )
+        notify.read_thread(current_user, thread)
         flash("Your %s is posted." % form.kind.data, "success")
         return redirect(url_for(".show", thread_id=thread.id), 303)
     return render_template("threads/new.html", form=form), 422 if form.is_submitted() else 200
 
 
-def show_thread(thread, reply_form, status=200):
+def show_thread(thread, reply_form, status=200, first_unread=None):
     number = page_number(request.args)
-    items, has_next = timeline.page(thread, current_user, number, current_app.config["POSTS_PER_PAGE"])
+    size = current_app.config["POSTS_PER_PAGE"]
+    items, has_next = timeline.page(thread, current_user, number, size)
     if items is None:
         abort(404)
     return render(
@@ -100,12 +102,19 @@ def show_thread(thread, reply_form, status=200):
         page_number=number,
         has_next=has_next,
         form=reply_form,
+        first_unread=first_unread,
+        watch_level=notify.watch_level(current_user, thread=thread),
     ), status
 
 
 @bp.get("/threads/<int:thread_id>")
 def show(thread_id):
-    return show_thread(get_visible_thread(thread_id), ReplyForm(formdata=None))
+    thread = get_visible_thread(thread_id)
+    first_unread = None
+    if not wants_fragment():  # reading the whole page marks the thread read
+        first_unread = timeline.first_unread(thread, current_user, current_app.config["POSTS_PER_PAGE"])
+        notify.read_thread(current_user, thread)
+    return show_thread(thread, ReplyForm(formdata=None), first_unread=first_unread)
 
 
 @bp.post("/threads/<int:thread_id>/reply")
@@ -119,6 +128,7 @@ def reply(thread_id):
             return render_block("threads/show.html", "reply_form", thread=thread, form=form), 422
         return show_thread(thread, form, 422)
     post = tracking.reply(thread, current_user, form.body.data)
+    notify.read_thread(current_user, thread)
     if wants_fragment():
         thread = get_visible_thread(thread_id)
         post = Post.with_authors().where(Post.id == post.id).get()

@@ -1,0 +1,104 @@
+"""E-mails: composed here and written to the outbox in the caller's transaction; the worker sends them.
+
+No Flask here: links are made from the BASE_URL setting, and the texts from templates/mail.
+No client's personal data goes into an e-mail: only thread titles, names of staff and organisations, and links.
+"""
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from . import config
+from .clock import now
+from .models import Outbox
+
+_templates = Environment(
+    loader=FileSystemLoader(str(config.ROOT / "templates" / "mail")),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+SUBJECTS = {
+    "addressed": "{org} is asked: {title}",
+    "new_thread": "New from {from_org}: {title}",
+    "reply": "New reply: {title}",
+    "answered": "Your request is answered: {title}",
+    "resolved": "Request resolved: {title}",
+    "closed": "Request closed: {title}",
+    "reopened": "Request reopened: {title}",
+    "mentioned": "{actor} mentioned you: {title}",
+    "merged": "A thread you follow was merged into: {title}",
+    "moved": "Your reply was moved to: {title}",
+    "follow_up_due": "Follow-up due today: {title}",
+}
+
+
+SUMMARIES = {
+    "addressed": "{actor} asked {org}: {title}.",
+    "new_thread": "{actor} started {title}.",
+    "reply": "{actor} replied in {title}.",
+    "answered": "{actor} answered your organisation’s request {title}.",
+    "resolved": "{actor} marked your organisation’s request {title} as resolved.",
+    "closed": "{actor} closed your organisation’s request {title}.",
+    "reopened": "{actor} reopened your organisation’s request {title}.",
+    "mentioned": "{actor} mentioned you in {title}.",
+    "merged": "{actor} merged “{source}”, which you follow, into {title}.",
+    "moved": "{actor} moved your reply to {title}.",
+    "follow_up_due": "The follow-up date for {title} is today or has passed.",
+}
+
+
+def link(path):
+    return config.current["BASE_URL"].rstrip("/") + path
+
+
+def queue(to_address, subject, template, reply_to=None, **context):
+    """Write one e-mail (plain text and HTML from templates/mail/<template>.txt and .html) to the outbox."""
+    context.update(link=link, preferences=link("/account#email"))
+    return Outbox.create(
+        to_address=to_address,
+        reply_to=reply_to,
+        subject=subject,
+        text=_templates.get_template(template + ".txt").render(**context),
+        html=_templates.get_template(template + ".html").render(**context),
+        created=now(),
+        send_after=now(),
+    )
+
+
+def summary(notice):
+    """One sentence saying what happened, for the notifications page and the e-mail alike."""
+    actor = notice.actor.name if notice.actor else "The portal"
+    title = "“%s”" % notice.thread.title if notice.thread else ""
+    return SUMMARIES[notice.kind].format(
+        actor=actor, title=title, org=notice.user.organisation.name, source=notice.data.get("source", "")
+    )
+
+
+def subject_for(notice):
+    thread = notice.thread
+    return SUBJECTS[notice.kind].format(
+        title=thread.title if thread else "",
+        org=notice.user.organisation.name,
+        from_org=thread.organisation.name if thread else "",
+        actor=notice.actor.name if notice.actor else "The portal",
+    )
+
+
+def queue_notifications(notices):
+    """E-mail at once the notices of people who asked for e-mail as it happens."""
+    for notice in notices:
+        if notice.user.email_frequency == "immediate":
+            subject = subject_for(notice)
+            queue(
+                notice.user.email,
+                subject,
+                "notification",
+                person=notice.user,
+                notice=notice,
+                summary=summary(notice),
+            )
+
+
+def message_id(outbox_id):
+    """The same Message-ID for every attempt at one e-mail, so a receiver can drop a repeat."""
+    return "<outbox-%d@%s>" % (outbox_id, config.current.get("MAIL_DOMAIN", "portal.invalid"))

@@ -1,0 +1,139 @@
+"""Who hears about what: notifications written in the same transaction as the change that causes them.
+
+No Flask here. Each function takes the change's thread and actor and works out the people to tell, once each,
+leaving out the actor, anyone who muted the thread, and anyone who may not see it.
+"""
+
+from peewee import JOIN
+
+from . import mail, rules
+from .clock import now
+from .models import Notification, Post, Thread, ThreadRead, User, Watch
+
+
+def members(organisation_ids):
+    return {
+        u
+        for (u,) in User.select(User.id)
+        .where(User.organisation.in_(list(organisation_ids)) & (User.active == True))  # noqa: E712
+        .tuples()
+    }
+
+
+def watchers(thread, level="watch"):
+    return {u for (u,) in Watch.select(Watch.user).where((Watch.thread == thread.id) & (Watch.level == level)).tuples()}
+
+
+def participants(thread):
+    """Who follows a thread: its starter, everyone who replied, and those who chose to watch it."""
+    repliers = {u for (u,) in Post.select(Post.author).where(Post.thread == thread.id).distinct().tuples()}
+    return ({thread.author_id} | repliers | watchers(thread)) - watchers(thread, "mute")
+
+
+def organisation_watchers(organisation_id):
+    query = Watch.select(Watch.user).where((Watch.organisation == organisation_id) & (Watch.level == "watch"))
+    return {u for (u,) in query.tuples()}
+
+
+def deliver(thread, actor, kinds, **data):
+    """Tell each person in `kinds` (person id -> kind of notice) once, if they may see the thread."""
+    muted = watchers(thread, "mute") if thread else set()
+    wanted = {person: kind for person, kind in kinds.items() if person != getattr(actor, "id", None)}
+    wanted = {person: kind for person, kind in wanted.items() if person not in muted}
+    if not wanted:
+        return []
+    people = User.with_organisation().where(User.id.in_(list(wanted)) & (User.active == True))  # noqa: E712
+    moment = now()
+    notices = []
+    for person in people:
+        if thread is not None and not rules.can_see_thread(person, thread):
+            continue
+        notice = Notification.create(
+            user=person, thread=thread, actor=actor, kind=wanted[person.id], data=data, created=moment
+        )
+        notice.user, notice.thread, notice.actor = person, thread, actor
+        notices.append(notice)
+    mail.queue_notifications(notices)
+    return notices
+
+
+def thread_started(thread, author):
+    kinds = dict.fromkeys(organisation_watchers(thread.organisation_id), "new_thread")
+    if thread.is_request:
+        kinds.update(dict.fromkeys(members(thread.addressed_ids()), "addressed"))
+    deliver(thread, author, kinds)
+
+
+def replied(thread, author, post, answered):
+    kinds = dict.fromkeys(participants(thread), "reply")
+    if answered:
+        kinds.update(dict.fromkeys(members([thread.organisation_id]), "answered"))
+    deliver(thread, author, kinds, post=post.id)
+
+
+def status_changed(thread, actor, after):
+    kind = {"resolved": "resolved", "closed": "closed", "open": "reopened", "answered": "reopened"}[after]
+    deliver(thread, actor, dict.fromkeys(members([thread.organisation_id]), kind))
+
+
+def addressed(thread, actor, organisation):
+    deliver(thread, actor, dict.fromkeys(members([organisation.id]), "addressed"))
+
+
+def merged(source, target, actor):
+    deliver(target, actor, dict.fromkeys(participants(source), "merged"), source=source.title)
+
+
+def post_moved(post, target, actor):
+    deliver(target, actor, {post.author_id: "moved"}, post=post.id)
+
+
+def mentioned(thread, author, people, post):
+    deliver(thread, author, dict.fromkeys(people, "mentioned"), post=post.id)
+
+
+def still_visible(user):
+    """Notices about threads the person may no longer see are not shown (the query joins Thread)."""
+    return Notification.thread.is_null() | (rules.visible_filter(user) & Thread.merged_into.is_null())
+
+
+def unread_count(user):
+    return (
+        Notification.select()
+        .join(Thread, JOIN.LEFT_OUTER, on=(Notification.thread == Thread.id))
+        .where((Notification.user == user.id) & Notification.read_at.is_null() & still_visible(user))
+        .count()
+    )
+
+
+def mark_read(user, notification_id=None):
+    query = Notification.update(read_at=now()).where((Notification.user == user.id) & Notification.read_at.is_null())
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    return query.execute()
+
+
+def read_thread(user, thread):
+    """Remember that `user` has now seen everything in `thread`, and mark its notices read."""
+    moment = now()
+    (
+        ThreadRead.insert(user=user.id, thread=thread.id, read_at=moment)
+        .on_conflict(conflict_target=[ThreadRead.user, ThreadRead.thread], update={ThreadRead.read_at: moment})
+        .execute()
+    )
+    Notification.update(read_at=moment).where(
+        (Notification.user == user.id) & (Notification.thread == thread.id) & Notification.read_at.is_null()
+    ).execute()
+
+
+def set_watch(user, level, thread=None, organisation=None):
+    """Watch, mute (threads only) or go back to the default (level None)."""
+    target = (Watch.thread == thread.id) if thread else (Watch.organisation == organisation.id)
+    Watch.delete().where((Watch.user == user.id) & target).execute()
+    if level:
+        Watch.create(user=user.id, thread=thread, organisation=organisation, level=level, created=now())
+
+
+def watch_level(user, thread=None, organisation=None):
+    target = (Watch.thread == thread.id) if thread else (Watch.organisation == organisation.id)
+    return Watch.select(Watch.level).where((Watch.user == user.id) & target).scalar()

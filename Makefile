@@ -20,6 +20,7 @@ install-test: $(BIN)/python
 run: install
 	$(FLASK) migrate
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) outbox run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install-test

@@ -24,6 +24,7 @@ def up(migrator, db):
         migrator.add_column("user", "email_frequency", CharField(max_length=10, default="immediate")),
         migrator.add_column("user", "digest_hour", IntegerField(default=8)),
         migrator.add_column("user", "last_digest_at", DateTimeField(null=True)),
+        migrator.add_column("thread", "follow_up_noticed_on", DateField(null=True)),
     )
 
     class Notification(Stub):
@@ -91,3 +92,4 @@ def down(migrator, db):
         migrator.migrate(migrator.drop_table(table))
     for column in ("last_digest_at", "digest_hour", "email_frequency"):
         migrator.migrate(migrator.drop_column("user", column))
+    migrator.migrate(migrator.drop_column("thread", "follow_up_noticed_on"))

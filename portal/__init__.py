@@ -17,7 +17,7 @@ login_manager.login_message_category = "info"
 csrf = CSRFProtect()
 
 # Pages anyone may open without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.set_password", "static", "healthz"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.forgot_password", "auth.set_password", "static", "healthz"}
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import mail
 from .clock import now
 from .db import database
 from .models import Organisation, PasswordLink, User
@@ -58,9 +59,11 @@ def _digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_password_link(person, actor, hours):
-    """A new one-time token for `person` to set a password; earlier unused links stop working."""
+def send_password_link(person, actor, hours, template="invitation"):
+    """Make a new one-time link for `person` to set a password, and e-mail it (template "invitation" or
+    "reset"); earlier unused links stop working. Returns the link."""
     token = secrets.token_urlsafe(32)
+    url = mail.link("/set-password/" + token)
     moment = now()
     with database.atomic():
         PasswordLink.update(used_at=moment).where(
@@ -69,8 +72,17 @@ def create_password_link(person, actor, hours):
         PasswordLink.create(
             user=person, token_hash=_digest(token), created=moment, expires=moment + timedelta(hours=hours)
         )
-        record("password_link_created", actor, person=person.id)
-    return token
+        record("password_link_created", actor, person=person.id, purpose=template)
+        subject = "Set your password for the partner portal" if template == "invitation" else "Reset your password"
+        mail.queue(person.email, subject, template, person=person, url=url, hours=hours)
+    return url
+
+
+def request_password_reset(email, hours):
+    """E-mail a reset link if an active person has this address; say nothing either way."""
+    person = User.get_or_none((User.email == email.strip().lower()) & (User.active == True))
+    if person:
+        send_password_link(person, None, hours, template="reset")
 
 
 def find_password_link(token):
@@ -82,7 +94,7 @@ def find_password_link(token):
             (PasswordLink.token_hash == _digest(token))
             & PasswordLink.used_at.is_null()
             & (PasswordLink.expires > now())
-            & (User.active == True)  # noqa: E712
+            & (User.active == True)
         )
         .first()
     )

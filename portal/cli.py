@@ -1,9 +1,12 @@
 """Command-line tasks: migrate, create-steward, seed-demo."""
 
+import logging
+
 import click
+from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
-from . import accounts, demo
+from . import accounts, demo, outbox
 from .config import ROOT
 from .db import database, use_wal
 from .models import Organisation, User
@@ -19,6 +22,18 @@ def migrate():
 
 
 def register(app):
+    mail_group = AppGroup("outbox", help="Send the e-mails waiting in the outbox.")
+
+    @mail_group.command("run")
+    @click.option("--once", is_flag=True, help="Send what is due now, then stop.")
+    @click.option("--interval", default=5.0, show_default=True, help="Seconds between looks at the outbox.")
+    def outbox_run_command(once, interval):
+        """Send due e-mails and digests, retrying failures with growing delays, until stopped."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        outbox.run(interval=interval, once=once)
+
+    app.cli.add_command(mail_group)
+
     @app.cli.command("migrate")
     def migrate_command():
         """Apply pending database migrations."""

@@ -30,6 +30,7 @@ def from_environment():
         "REMEMBER_COOKIE_SECURE": not development,
         "WTF_CSRF_TIME_LIMIT": None,
         "SET_PASSWORD_LINK_HOURS": int(os.environ.get("SET_PASSWORD_LINK_HOURS", "72")),
+        "RESET_LINK_HOURS": int(os.environ.get("RESET_LINK_HOURS", "2")),
         "BASE_URL": os.environ.get("BASE_URL") or "http://127.0.0.1:%s" % os.environ.get("PORT", "5000"),
         "SMTP_HOST": os.environ.get("SMTP_HOST") or "127.0.0.1",
         "SMTP_PORT": int(os.environ.get("SMTP_PORT") or 25),

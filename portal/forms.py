@@ -61,6 +61,10 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", [DataRequired("Enter your email address"), Length(max=254)], filters=[stripped])
+
+
 def body_field(label):
     return TextAreaField(
         label,
@@ -103,10 +107,7 @@ class ThreadForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.addressed_to.choices = {
-            o.id: o.name
-            for o in Organisation.by_name().where(Organisation.active == True)  # noqa: E712
-        }
+        self.addressed_to.choices = {o.id: o.name for o in Organisation.by_name().where(Organisation.active == True)}
 
     def validate_addressed_to(self, field):
         if self.kind.data in ("need", "question") and not field.data:

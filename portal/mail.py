@@ -7,7 +7,7 @@ No client's personal data goes into an e-mail: only thread titles, names of staf
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import config
-from .clock import now
+from .clock import in_london, now
 from .models import Outbox
 
 _templates = Environment(
@@ -97,6 +97,20 @@ def queue_notifications(notices):
                 notice=notice,
                 summary=summary(notice),
             )
+
+
+def queue_digest(person, notices, follow_ups, since):
+    """One e-mail with everything since the last digest, and, for stewards, the follow-ups that are due."""
+    if notices:
+        subject = "Partner portal: %d thing%s since %s" % (
+            len(notices),
+            "" if len(notices) == 1 else "s",
+            in_london(since).strftime("%-d %B %H:%M"),
+        )
+    else:
+        subject = "Partner portal: %d follow-up%s due" % (len(follow_ups), "" if len(follow_ups) == 1 else "s")
+    items = [(summary(notice), link("/threads/%d" % notice.thread_id)) for notice in notices]
+    return queue(person.email, subject, "digest", person=person, items=items, follow_ups=follow_ups)
 
 
 def message_id(outbox_id):

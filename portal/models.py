@@ -88,7 +88,7 @@ class User(UserMixin, BaseModel):
 
     @classmethod
     def stewards(cls):
-        return cls.select().where((cls.role == "steward") & (cls.active == True)).order_by(cls.name)  # noqa: E712
+        return cls.select().where((cls.role == "steward") & (cls.active == True)).order_by(cls.name)
 
 
 class Thread(BaseModel):
@@ -103,6 +103,7 @@ class Thread(BaseModel):
     owner = ForeignKeyField(User, null=True, backref="owned_threads")
     owner_since = DateTimeField(null=True)
     follow_up_on = DateField(null=True)
+    follow_up_noticed_on = DateField(null=True)
     created = DateTimeField(default=now)
     last_activity = DateTimeField(default=now)
     first_response_at = DateTimeField(null=True)

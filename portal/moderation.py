@@ -30,7 +30,7 @@ def hide_post(post, actor, reason):
     with database.atomic():
         updated = (
             Post.update(hidden=True, hidden_reason=reason)
-            .where((Post.id == post.id) & (Post.hidden == False))  # noqa: E712
+            .where((Post.id == post.id) & (Post.hidden == False))
             .execute()
         )
         if not updated:

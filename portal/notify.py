@@ -15,7 +15,7 @@ def members(organisation_ids):
     return {
         u
         for (u,) in User.select(User.id)
-        .where(User.organisation.in_(list(organisation_ids)) & (User.active == True))  # noqa: E712
+        .where(User.organisation.in_(list(organisation_ids)) & (User.active == True))
         .tuples()
     }
 
@@ -35,14 +35,15 @@ def organisation_watchers(organisation_id):
     return {u for (u,) in query.tuples()}
 
 
-def deliver(thread, actor, kinds, **data):
-    """Tell each person in `kinds` (person id -> kind of notice) once, if they may see the thread."""
+def deliver(thread, actor, kinds, mail_now=True, **data):
+    """Tell each person in `kinds` (person id -> kind of notice) once, if they may see the thread; e-mail it
+    at once to those who want that, unless `mail_now` is False (it then waits for their digest)."""
     muted = watchers(thread, "mute") if thread else set()
     wanted = {person: kind for person, kind in kinds.items() if person != getattr(actor, "id", None)}
     wanted = {person: kind for person, kind in wanted.items() if person not in muted}
     if not wanted:
         return []
-    people = User.with_organisation().where(User.id.in_(list(wanted)) & (User.active == True))  # noqa: E712
+    people = User.with_organisation().where(User.id.in_(list(wanted)) & (User.active == True))
     moment = now()
     notices = []
     for person in people:
@@ -53,7 +54,8 @@ def deliver(thread, actor, kinds, **data):
         )
         notice.user, notice.thread, notice.actor = person, thread, actor
         notices.append(notice)
-    mail.queue_notifications(notices)
+    if mail_now:
+        mail.queue_notifications(notices)
     return notices
 
 

@@ -206,7 +206,7 @@ def _change_status(thread, actor, allowed_from, to, event_data=None, reopened=Fa
             raise Conflict("This request is already %s." % before)
         if reopened:
             ThreadAddressee.update(waiting_since=moment).where(
-                (ThreadAddressee.thread == thread.id) & (ThreadAddressee.not_needed == False)  # noqa: E712
+                (ThreadAddressee.thread == thread.id) & (ThreadAddressee.not_needed == False)
             ).execute()
         else:
             _end_waits(thread)
@@ -275,7 +275,7 @@ def mark_not_needed(thread, actor, organisation):
         _live(thread)
         updated = (
             ThreadAddressee.update(not_needed=True, waiting_since=None)
-            .where(_addressee(thread, organisation.id) & (ThreadAddressee.not_needed == False))  # noqa: E712
+            .where(_addressee(thread, organisation.id) & (ThreadAddressee.not_needed == False))
             .execute()
         )
         if not updated:
@@ -293,4 +293,4 @@ def add_note(thread, actor, text):
 def addressable(thread):
     """Active organisations this request could still be addressed to."""
     taken = ThreadAddressee.select(ThreadAddressee.organisation).where(ThreadAddressee.thread == thread.id)
-    return Organisation.by_name().where((Organisation.active == True) & Organisation.id.not_in(taken))  # noqa: E712
+    return Organisation.by_name().where((Organisation.active == True) & Organisation.id.not_in(taken))

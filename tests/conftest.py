@@ -47,6 +47,7 @@ def app(tmp_path_factory):
             "TESTING": True,
             "DATABASE_URL": url,
             "SERVER_NAME": "portal.test",
+            "BASE_URL": "http://portal.test",
             "PAGE_SIZE": 5,
             "POSTS_PER_PAGE": 5,
         }
@@ -84,3 +85,16 @@ def as_person(app):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def mail_server(app):
+    """A real SMTP server the outbox worker sends to (not started: call .start())."""
+    from portal import config
+
+    from .mailserver import MailServer, free_port
+
+    server = MailServer(free_port())
+    config.current.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_STARTTLS=False, SMTP_USER=None)
+    yield server
+    server.stop()

@@ -84,7 +84,7 @@ def test_bell_count_and_conditional_poll(as_person, people):
     make_request(people["asker"], [people["council"]], title="For the council")
     client = as_person(people["officer"])
     first = client.get("/notifications/count")
-    assert first.status_code == 200 and "1<span class=\"visually-hidden\"> unread</span>" in first.text
+    assert first.status_code == 200 and '1<span class="visually-hidden"> unread</span>' in first.text
     again = client.get("/notifications/count", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     page = client.get("/notifications").text

@@ -2,11 +2,11 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from .. import accounts
-from ..forms import LoginForm, SetPasswordForm
+from ..forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__)
 
@@ -43,6 +43,21 @@ def logout():
         flash("You have signed out.", "success")
         return redirect(url_for("auth.login"), 303)
     return render_template("auth/logout.html")
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    hours = current_app.config["RESET_LINK_HOURS"]
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data, hours)
+        flash(
+            "If %s belongs to an account, we have sent it a link to set a new password. The link works once, "
+            "for %d hours." % (form.email.data, hours),
+            "success",
+        )
+        return redirect(url_for(".login"), 303)
+    return render_template("auth/forgot_password.html", form=form), 422 if form.is_submitted() else 200
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])

@@ -6,10 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from peewee import JOIN
 
-from .. import moderation, rules, timeline
+from .. import moderation, outbox, rules, timeline
 from ..clock import LONDON
 from ..htmx import render
-from ..models import THREAD_KINDS, Event, Organisation, Post, Thread, User
+from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, Thread, User
 from ..paging import Page, page_number
 from .requests import act, refuse
 from .threads import get_post, get_visible_thread
@@ -185,3 +185,24 @@ def audit():
         actions=actions,
         describe=timeline.describe,
     )
+
+
+@bp.get("/outbox")
+def outbox_page():
+    """E-mails that could not be sent, with why, and how many are waiting."""
+    failed = Outbox.select().where(Outbox.failed_at.is_null(False)).order_by(Outbox.failed_at.desc())
+    waiting = Outbox.select().where(Outbox.sent_at.is_null() & Outbox.failed_at.is_null()).count()
+    retrying = Outbox.select().where(Outbox.sent_at.is_null() & Outbox.failed_at.is_null() & (Outbox.attempts > 0))
+    page = Page(failed, page_number(request.args), current_app.config["PAGE_SIZE"])
+    return render_template("moderation/outbox.html", page=page, waiting=waiting, retrying=list(retrying.limit(20)))
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+def retry_mail(message_id):
+    if not Outbox.select().where(Outbox.id == message_id).exists():
+        abort(404)
+    if outbox.retry(message_id):
+        flash("The e-mail will be sent again in a moment.", "success")
+    else:
+        flash("That e-mail is not marked as failed any more.", "info")
+    return redirect(url_for(".outbox_page"), 303)

@@ -30,7 +30,7 @@ def index():
     people = fn.COUNT(User.id).alias("people")
     organisations = (
         Organisation.select(Organisation, people)
-        .join(User, JOIN.LEFT_OUTER, on=(User.organisation == Organisation.id) & (User.active == True))  # noqa: E712
+        .join(User, JOIN.LEFT_OUTER, on=(User.organisation == Organisation.id) & (User.active == True))
         .group_by(Organisation)
         .order_by(Organisation.name)
     )

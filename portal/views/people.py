@@ -65,6 +65,5 @@ def password_link(person_id):
 
 def issue_link(person):
     hours = current_app.config["SET_PASSWORD_LINK_HOURS"]
-    token = accounts.create_password_link(person, current_user, hours)
-    link = url_for("auth.set_password", token=token, _external=True)
+    link = accounts.send_password_link(person, current_user, hours)
     return render_template("people/link.html", person=person, link=link, hours=hours)

@@ -4,11 +4,14 @@ No Flask here. Each function takes the change's thread and actor and works out t
 leaving out the actor, anyone who muted the thread, and anyone who may not see it.
 """
 
+import re
+
 from peewee import JOIN
 
 from . import mail, rules
 from .clock import now
 from .models import Notification, Post, Thread, ThreadRead, User, Watch
+from .text import slugify
 
 
 def members(organisation_ids):
@@ -59,18 +62,46 @@ def deliver(thread, actor, kinds, mail_now=True, **data):
     return notices
 
 
-def thread_started(thread, author):
+MENTION = re.compile(r"(?<![\w@./])@([a-z0-9]+(?:-[a-z0-9]+)*)", re.IGNORECASE)
+
+
+def mentioned_people(body):
+    """The active people a text mentions: @their-name (as in the autocomplete) or @organisation-slug (all of
+    its members)."""
+    handles = {handle.lower() for handle in MENTION.findall(body)}
+    if not handles:
+        return []
+    people = User.with_organisation().where(User.active == True)
+    return [person for person in people if slugify(person.name) in handles or person.organisation.slug in handles]
+
+
+def with_mentions(thread, kinds, body):
+    """Add the people `body` mentions to `kinds`; returns the names of those who cannot see the thread."""
+    blind = []
+    for person in mentioned_people(body):
+        if rules.can_see_thread(person, thread):
+            kinds[person.id] = "mentioned"
+        else:
+            blind.append(person.name)
+    return sorted(set(blind))
+
+
+def thread_started(thread, author, body):
     kinds = dict.fromkeys(organisation_watchers(thread.organisation_id), "new_thread")
     if thread.is_request:
         kinds.update(dict.fromkeys(members(thread.addressed_ids()), "addressed"))
+    blind = with_mentions(thread, kinds, body)
     deliver(thread, author, kinds)
+    return blind
 
 
 def replied(thread, author, post, answered):
     kinds = dict.fromkeys(participants(thread), "reply")
     if answered:
         kinds.update(dict.fromkeys(members([thread.organisation_id]), "answered"))
+    blind = with_mentions(thread, kinds, post.body)
     deliver(thread, author, kinds, post=post.id)
+    return blind
 
 
 def status_changed(thread, actor, after):
@@ -88,10 +119,6 @@ def merged(source, target, actor):
 
 def post_moved(post, target, actor):
     deliver(target, actor, {post.author_id: "moved"}, post=post.id)
-
-
-def mentioned(thread, author, people, post):
-    deliver(thread, author, dict.fromkeys(people, "mentioned"), post=post.id)
 
 
 def still_visible(user):

@@ -50,7 +50,7 @@ def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
             created=moment,
         )
         record("thread_started", author, thread, kind=kind, title=title, visibility=visibility, addressed=addressed_ids)
-        notify.thread_started(thread, author)
+        thread.blind_mentions = notify.thread_started(thread, author, body)
     return thread
 
 
@@ -75,7 +75,7 @@ def reply(thread, author, body):
         Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(Thread.id == thread.id).execute()
         live = Thread.select(Thread.status).where(Thread.id == thread.id).scalar() in LIVE_STATUSES
         answered = live and _move_waits_on_reply(thread, author, moment, post)
-        notify.replied(thread, author, post, answered)
+        post.blind_mentions = notify.replied(thread, author, post, answered)
     return post
 
 

@@ -59,7 +59,44 @@
     }
   });
 
+  // The mention picker needs this script, so it stays hidden without it.
+  function showPickers(root) {
+    root.querySelectorAll(".mention-picker[hidden]").forEach(function (picker) {
+      picker.hidden = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     restoreDrafts(document);
+    showPickers(document);
+  });
+
+  document.addEventListener("htmx:load", function (event) {
+    showPickers(event.detail.elt.parentNode || document);
+  });
+
+  // Enter in the picker's search box looks for people; it must not send the reply.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches && event.target.matches(".mention-picker input")) {
+      event.preventDefault();
+    }
   });
 })();
+
+// Mentions: choosing someone in the picker writes @their-name into the message where the cursor is.
+document.addEventListener("click", function (event) {
+  var choice = event.target.closest && event.target.closest("[data-mention]");
+  if (!choice) {
+    return;
+  }
+  var box = choice.form && choice.form.querySelector("textarea");
+  if (!box) {
+    return;
+  }
+  var at = box.selectionStart || box.value.length;
+  var text = choice.getAttribute("data-mention") + " ";
+  box.value = box.value.slice(0, at) + text + box.value.slice(box.selectionEnd || at);
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  box.focus();
+  box.selectionStart = box.selectionEnd = at + text.length;
+});

@@ -141,3 +141,34 @@ def test_email_preferences_decide_what_is_mailed_at_once(as_person, people):
     assert [m.to_address for m in mails] == [people["officer"].email]
     assert mails[0].subject == "Council is asked: Mail me"
     assert "/threads/" in mails[0].text and "/account#email" in mails[0].text and "<a href=" in mails[0].html
+
+
+def test_mentions_notify_people_and_organisations_and_say_who_cannot_see(as_person, people):
+    User.update(name="Olive Officer").where(User.id == people["officer"].id).execute()
+    User.update(name="Otto Outsider").where(User.id == people["outsider"].id).execute()
+    thread = make_request(people["asker"], [people["council"]], visibility="restricted", title="Secret")
+    client = as_person(people["colleague"])
+    response = client.post(
+        "/threads/%d/reply" % thread.id,
+        data={"body": "Thanks @olive-officer, and @otto-outsider. Email me at a@b.org, not @nobody"},
+        follow_redirects=True,
+    )
+    assert "Otto Outsider cannot see this thread, so was not told about your mention." in response.text
+    assert notices(people["officer"]) == ["addressed", "mentioned"]
+    assert notices(people["outsider"]) == []
+    open_thread = make_thread(people["asker"], body="Hello @%s" % people["other"].slug)
+    assert notices(people["outsider"]) == ["mentioned"]
+    assert open_thread.blind_mentions == []
+
+
+def test_mention_picker_offers_only_people_who_can_see_the_thread(as_person, people):
+    User.update(name="Olive Officer").where(User.id == people["officer"].id).execute()
+    User.update(name="Olga Outsider").where(User.id == people["outsider"].id).execute()
+    thread = make_request(people["asker"], [people["council"]], visibility="restricted")
+    client = as_person(people["asker"])
+    picker = client.get("/threads/%d/mentions?q=ol" % thread.id, headers={"HX-Request": "true"}).text
+    assert 'data-mention="@olive-officer"' in picker and "Olga" not in picker
+    council = client.get("/threads/%d/mentions?q=counc" % thread.id).text
+    assert 'data-mention="@%s"' % people["council"].slug in council
+    assert "Nobody who can see this thread" in client.get("/threads/%d/mentions?q=zzz" % thread.id).text
+    assert as_person(people["outsider"]).get("/threads/%d/mentions?q=ol" % thread.id).status_code == 404

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
-from .. import notify, rules, timeline, tracking
+from .. import moderation, notify, rules, timeline, tracking
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
 from ..models import (
@@ -18,6 +18,7 @@ from ..models import (
     attach_addressees,
 )
 from ..paging import Page, page_number
+from ..text import slugify
 
 bp = Blueprint("threads", __name__)
 
@@ -44,6 +45,15 @@ def get_post(post_id):
     if post is None:
         abort(404)
     return post, get_visible_thread(post.thread_id)
+
+
+def tell_blind_mentions(names):
+    if names:
+        flash(
+            "%s cannot see this thread, so %s not told about your mention."
+            % (" and ".join(names), "was" if len(names) == 1 else "were"),
+            "info",
+        )
 
 
 @bp.get("/threads")
@@ -84,6 +94,7 @@ def new():
         )
         notify.read_thread(current_user, thread)
         flash("Your %s is posted." % form.kind.data, "success")
+        tell_blind_mentions(thread.blind_mentions)
         return redirect(url_for(".show", thread_id=thread.id), 303)
     return render_template("threads/new.html", form=form), 422 if form.is_submitted() else 200
 
@@ -129,6 +140,7 @@ def reply(thread_id):
         return show_thread(thread, form, 422)
     post = tracking.reply(thread, current_user, form.body.data)
     notify.read_thread(current_user, thread)
+    tell_blind_mentions(post.blind_mentions)
     if wants_fragment():
         thread = get_visible_thread(thread_id)
         post = Post.with_authors().where(Post.id == post.id).get()
@@ -166,3 +178,23 @@ def edit_post(post_id):
         thread=thread,
         revisions=revisions.order_by(PostRevision.created.desc()),
     ), 422 if form.is_submitted() else 200
+
+
+@bp.get("/threads/<int:thread_id>/mentions")
+def mention_candidates(thread_id):
+    """People and organisations that may see the thread, for the reply form's mention picker."""
+    thread = get_visible_thread(thread_id)
+    query = request.args.get("q", "").strip()[:60]
+    people, organisations = [], []
+    if len(query) >= 2:
+        matches = User.with_organisation().where((User.active == True) & User.name.contains(query)).order_by(User.name)
+        people = [p for p in matches.limit(30) if rules.can_see_thread(p, thread)][:8]
+        audience = moderation.audience(thread)
+        organisations = [
+            o
+            for o in Organisation.by_name().where(Organisation.name.contains(query)).limit(8)
+            if audience is None or o.id in audience
+        ]
+    return render_template(
+        "threads/_mentions.html", people=people, organisations=organisations, query=query, slugify=slugify
+    )

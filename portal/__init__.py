@@ -140,6 +140,7 @@ def _add_template_helpers(app):
         stewards=models.User.stewards,
         CLOSE_REASONS=models.CLOSE_REASONS,
         page_url=page_url,
+        live_cursor=lambda: clock.now().isoformat(),
         THREAD_KINDS=models.THREAD_KINDS,
         STATUSES=models.STATUSES,
         ORG_KINDS=models.ORG_KINDS,

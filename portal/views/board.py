@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from peewee import JOIN, Case, fn
 
 from .. import rules
@@ -11,6 +13,7 @@ from ..clock import in_london, now
 from ..htmx import render
 from ..models import LIVE_STATUSES, REQUEST_KINDS, Organisation, Thread, ThreadAddressee, User, attach_addressees
 from ..paging import Page, page_number
+from .threads import changed_since, live_args
 
 bp = Blueprint("board", __name__)
 
@@ -157,3 +160,23 @@ def most_waited_on(user, limit=5):
         .order_by(waits.desc(), Organisation.name)
         .limit(limit)
     )
+
+
+@bp.get("/board/live")
+def live():
+    """Board rows that changed since the page was drawn, swapped in place; 204 when none did."""
+    since, ids = live_args()
+    if not changed_since(since, ids):
+        return "", 204
+    rows = list(live_requests(current_user).where(Thread.id.in_(ids) & (Thread.last_activity > since)))
+    attach_addressees(rows)
+    still = {t.id for t in rows}
+    gone = rules.visible_threads(current_user).where(
+        Thread.id.in_(ids) & (Thread.last_activity > since) & Thread.id.not_in(still or [0])
+    )
+    owners = list(User.stewards())
+
+    def render_row(thread):
+        return Markup(render_block("board/index.html", "row", thread=thread, today=today(), owners=owners, oob=True))
+
+    return render_template("board/_live.html", rows=rows, gone=list(gone), ids=ids, render_row=render_row)

@@ -48,6 +48,8 @@ def respond(thread, last_event_id, message, category="success"):
             category=category,
             form=ReplyForm(formdata=None),
             reply_oob=True,
+            live_oob=True,
+            has_next=False,
             tools_open=True,
         )
     flash(message, category)

@@ -1,8 +1,11 @@
 """Threads: the filterable list, starting a thread, reading, replying, editing and status changes."""
 
+from datetime import datetime
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
+from peewee import fn
 
 from .. import moderation, notify, rules, timeline, tracking
 from ..forms import EditPostForm, ReplyForm, ThreadForm
@@ -153,6 +156,8 @@ def reply(thread_id):
             form=ReplyForm(formdata=None),
             header_oob=True,
             focus_new=True,
+            live_oob=True,
+            has_next=False,
         )
     size = current_app.config["POSTS_PER_PAGE"]
     last_page = (thread.post_count + size) // size
@@ -198,3 +203,58 @@ def mention_candidates(thread_id):
     return render_template(
         "threads/_mentions.html", people=people, organisations=organisations, query=query, slugify=slugify
     )
+
+
+def live_args():
+    """The `since` moment and row `ids` a live poll sends; 400 when they make no sense."""
+    try:
+        since = datetime.fromisoformat(request.args["since"])
+    except (KeyError, ValueError):
+        abort(400)
+    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
+    return since, ids
+
+
+def changed_since(since, ids):
+    """Whether any of these threads changed after `since`: one small query."""
+    latest = Thread.select(fn.MAX(Thread.last_activity)).where(Thread.id.in_(ids)).scalar() if ids else None
+    return latest is not None and latest > since
+
+
+@bp.get("/threads/<int:thread_id>/live")
+def live(thread_id):
+    """New posts and events since the page was drawn, or 204 when there are none."""
+    since, _ = live_args()
+    latest = Thread.select(Thread.last_activity).where(
+        (Thread.id == thread_id) & rules.visible_filter(current_user) & Thread.merged_into.is_null()
+    )
+    latest = latest.scalar()
+    if latest is None:
+        abort(404)
+    if latest <= since:
+        return "", 204
+    thread = get_visible_thread(thread_id)
+    posts = Post.with_authors().where((Post.thread == thread.id) & (Post.created > since)).order_by(Post.created)
+    events = [e for e in timeline.events_for(thread, current_user, since=since) if e.created > since]
+    return render_block(
+        "threads/show.html",
+        "live_update",
+        thread=thread,
+        items=timeline.merge(list(posts), events),
+        header_oob=True,
+        live_oob=True,
+        has_next=False,
+        preserve_tools=True,
+    )
+
+
+@bp.get("/live/threads")
+def live_rows():
+    """The rows of a list that changed since it was drawn, each swapped in place; 204 when none did."""
+    since, ids = live_args()
+    if not changed_since(since, ids):
+        return "", 204
+    threads = list(rules.visible_threads(current_user).where(Thread.id.in_(ids) & (Thread.last_activity > since)))
+    attach_addressees(threads)
+    heading = "h3" if request.args.get("heading") == "h3" else "h2"
+    return render_template("threads/_live_rows.html", threads=threads, heading=heading, ids=ids)

@@ -1,12 +1,13 @@
 """Command-line tasks: migrate, create-steward, seed-demo."""
 
 import logging
+import signal
 
 import click
 from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
-from . import accounts, demo, outbox
+from . import accounts, demo, inbound, outbox
 from .config import ROOT
 from .db import database, use_wal
 from .models import Organisation, User
@@ -33,6 +34,19 @@ def register(app):
         outbox.run(interval=interval, once=once)
 
     app.cli.add_command(mail_group)
+
+    @app.cli.command("mail-in")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=2525, show_default=True)
+    def mail_in_command(host, port):
+        """Accept replies to notification e-mails and post them (an SMTP server; Ctrl-C stops it)."""
+        server = inbound.controller(host, port)
+        server.start()
+        click.echo("Taking replies by e-mail on %s:%d. Press Ctrl-C to stop." % (host, port))
+        try:
+            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        finally:
+            server.stop()
 
     @app.cli.command("migrate")
     def migrate_command():

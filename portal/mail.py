@@ -4,6 +4,9 @@ No Flask here: links are made from the BASE_URL setting, and the texts from temp
 No client's personal data goes into an e-mail: only thread titles, names of staff and organisations, and links.
 """
 
+import hashlib
+import hmac
+
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from . import config
@@ -89,10 +92,12 @@ def queue_notifications(notices):
     for notice in notices:
         if notice.user.email_frequency == "immediate":
             subject = subject_for(notice)
+            reply_to = reply_address(notice.user.id, notice.thread.id) if notice.thread else None
             queue(
                 notice.user.email,
                 subject,
                 "notification",
+                reply_to=reply_to,
                 person=notice.user,
                 notice=notice,
                 summary=summary(notice),
@@ -111,6 +116,18 @@ def queue_digest(person, notices, follow_ups, since):
         subject = "Partner portal: %d follow-up%s due" % (len(follow_ups), "" if len(follow_ups) == 1 else "s")
     items = [(summary(notice), link("/threads/%d" % notice.thread_id)) for notice in notices]
     return queue(person.email, subject, "digest", person=person, items=items, follow_ups=follow_ups)
+
+
+def reply_signature(user_id, thread_id, day):
+    key = config.current["SECRET_KEY"].encode()
+    return hmac.new(key, b"reply:%d:%d:%d" % (user_id, thread_id, day), hashlib.sha256).hexdigest()[:20]
+
+
+def reply_address(user_id, thread_id):
+    """Where a reply to a notification goes: signed for this person and thread, dated today (see inbound)."""
+    day = now().toordinal()
+    signature = reply_signature(user_id, thread_id, day)
+    return "reply+%d.%d.%d.%s@%s" % (user_id, thread_id, day, signature, config.current["MAIL_DOMAIN"])
 
 
 def message_id(outbox_id):

@@ -1,0 +1,118 @@
+"""Reply by e-mail, end to end: a notification's Reply-To, through the inbound SMTP server, to a post."""
+
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+
+import pytest
+
+from portal import clock, inbound, mail, outbox
+from portal.models import Post, Thread
+
+from .builders import make_org, make_request, make_user
+from .mailserver import free_port
+
+
+@pytest.fixture
+def inbox(app):
+    port = free_port()
+    server = inbound.controller("127.0.0.1", port)
+    server.start()
+    yield port
+    server.stop()
+
+
+@pytest.fixture
+def request_and_officer():
+    charity, council = make_org(), make_org(kind="local_authority")
+    officer = make_user(council, email="officer@council.example.org")
+    thread = make_request(make_user(charity), [council], title="Bed tonight?")
+    return thread, officer
+
+
+def send(port, to, body=None, sender="officer@council.example.org", message=None):
+    if message is None:
+        message = EmailMessage()
+        message.set_content(body)
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = "Re: Bed tonight?"
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        smtp.send_message(message)
+
+
+def replies(thread):
+    return [p.body for p in Post.select().where(Post.thread == thread.id).order_by(Post.id)][1:]
+
+
+def test_a_reply_to_the_notification_email_is_posted_without_the_quote(inbox, mail_server, request_and_officer):
+    thread, officer = request_and_officer
+    mail_server.start()
+    outbox.send_batch("worker")
+    notification = mail_server.messages[0]
+    reply_to = notification["Reply-To"]
+    assert reply_to.startswith("reply+%d.%d." % (officer.id, thread.id))
+    body = "Yes, we have a bed at 8pm.\n\nGareth\n-- \nHousing Options\n\nOn Tue, someone wrote:\n> Bed tonight?"
+    send(inbox, reply_to, body)
+    assert replies(thread) == ["Yes, we have a bed at 8pm.\n\nGareth"]
+    assert Thread.get_by_id(thread.id).status == "answered"
+
+
+def test_html_only_and_other_charsets_are_read(inbox, request_and_officer):
+    thread, officer = request_and_officer
+    address = mail.reply_address(officer.id, thread.id)
+    message = EmailMessage()
+    message.set_content("<p>Caf&eacute; at <b>8</b></p><blockquote>old</blockquote>", subtype="html")
+    send(inbox, address, message=message)
+    latin = EmailMessage()
+    latin.set_content("Zoë can meet him.", charset="iso-8859-1")
+    send(inbox, address, message=latin)
+    assert replies(thread)[0].startswith("Café at 8") and replies(thread)[1] == "Zoë can meet him."
+
+
+@pytest.mark.parametrize(
+    "case, code",
+    [
+        ("no token", 550),
+        ("forged", 550),
+        ("expired", 550),
+        ("wrong sender", 550),
+        ("locked", 550),
+        ("cannot see", 550),
+        ("empty", 550),
+        ("huge", 552),
+    ],
+)
+def test_bad_replies_bounce_clearly_and_post_nothing(inbox, request_and_officer, case, code):
+    thread, officer = request_and_officer
+    address = mail.reply_address(officer.id, thread.id)
+    body, sender = "A reply", "officer@council.example.org"
+    if case == "no token":
+        address = "portal@lcr.example.org"
+    elif case == "forged":
+        address = address.replace(address.split(".")[3].split("@")[0], "0" * 20)
+    elif case == "expired":
+        with clock.fixed_at(clock.now() - timedelta(days=inbound.TOKEN_DAYS + 1)):
+            address = mail.reply_address(officer.id, thread.id)
+    elif case == "wrong sender":
+        sender = "someone@else.example.org"
+    elif case == "locked":
+        Thread.update(locked=True).execute()
+    elif case == "cannot see":
+        Thread.update(visibility="restricted").execute()
+        address = mail.reply_address(make_user().id, thread.id)
+        sender = None
+    elif case == "empty":
+        body = "> only a quote"
+    elif case == "huge":
+        body = "x" * (inbound.MAX_BYTES + 10)
+    if sender is None:
+        from portal.models import User
+
+        sender = User.get_by_id(int(address.split("+")[1].split(".")[0])).email
+    with pytest.raises((smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)) as refused:
+        send(inbox, address, body, sender=sender)
+    error = refused.value
+    codes = [c for c, _ in error.recipients.values()] if hasattr(error, "recipients") else [error.smtp_code]
+    assert codes == [code]
+    assert replies(thread) == []

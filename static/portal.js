@@ -24,14 +24,15 @@
     }
   });
 
-  // A form that was accepted (not refused, not sent to sign in) no longer needs its drafts.
-  document.addEventListener("htmx:afterRequest", function (event) {
+  // A form that was accepted (not refused, not sent to sign in) no longer needs its drafts. This runs before
+  // the swap, while the form is still in the page (events from a removed form no longer reach the document).
+  document.addEventListener("htmx:beforeOnLoad", function (event) {
     var form = event.detail.elt;
     var xhr = event.detail.xhr;
-    if (!form.matches || !form.matches("form") || !event.detail.successful) {
+    if (!form.matches || !form.matches("form") || !xhr || xhr.status < 200 || xhr.status >= 300) {
       return;
     }
-    if (xhr && (xhr.status === 204 || xhr.getResponseHeader("HX-Redirect") || /\/login/.test(xhr.responseURL || ""))) {
+    if (xhr.status === 204 || xhr.getResponseHeader("HX-Redirect") || /\/login/.test(xhr.responseURL || "")) {
       return;
     }
     form.querySelectorAll("textarea[data-draft]").forEach(function (box) {
@@ -39,23 +40,41 @@
     });
   });
 
-  // Focus: after a swap that took away the element that had focus, put focus on what changed.
+  // Focus: a form that came back with errors takes focus to its error summary; after a swap that took
+  // away the element that had focus, focus goes to what changed (a new page: its heading).
+  function focusOn(spot) {
+    if (!spot.matches("a, button, input, select, textarea, summary")) {
+      spot.setAttribute("tabindex", "-1");
+    }
+    spot.focus();
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
-    restoreDrafts(event.detail.target);
+    var target = event.detail.target;
+    if (!target.isConnected) {
+      // an outerHTML swap replaced the target: look at its replacement
+      target = (target.id && document.getElementById(target.id)) || document.body;
+    }
+    restoreDrafts(target);
     var wanted = document.querySelector("[data-focus]");
-    var active = document.activeElement;
-    if (!wanted && active && active !== document.body && active.isConnected) {
+    if (wanted) {
+      wanted.removeAttribute("data-focus");
+      focusOn(wanted);
       return;
     }
-    var spot = wanted || event.detail.target.querySelector("h1, h2, summary, a, button, input, select, textarea");
+    var errors = target.querySelector(".error-summary");
+    if (errors) {
+      focusOn(errors);
+      return;
+    }
+    var active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) {
+      return;
+    }
+    var whole = target === document.body;
+    var spot = whole ? document.querySelector("main h1") : target.querySelector("h1, h2, summary, a, button, input, select, textarea");
     if (spot) {
-      if (wanted) {
-        wanted.removeAttribute("data-focus");
-      }
-      if (!spot.matches("a, button, input, select, textarea, summary")) {
-        spot.setAttribute("tabindex", "-1");
-      }
-      spot.focus();
+      focusOn(spot);
     }
   });
 
@@ -69,6 +88,10 @@
   document.addEventListener("DOMContentLoaded", function () {
     restoreDrafts(document);
     showPickers(document);
+    var errors = document.querySelector(".error-summary");
+    if (errors) {
+      errors.focus();
+    }
   });
 
   document.addEventListener("htmx:load", function (event) {

@@ -1,0 +1,132 @@
+"""The pages and htmx states the accessibility and phone tests visit: (name, who signs in, how to get there).
+
+Only the hidden-post state changes anything, and no state depends on that post being shown."""
+
+from playwright.sync_api import expect
+
+from portal import demo
+
+from .steps import CRASH_PAD, settled, thread_path
+
+
+def visit(path, status=200):
+    def go(page):
+        response = page.goto(path)
+        assert response.status == status, "%s answered %d" % (path, response.status)
+        settled(page)
+
+    return go
+
+
+def login_with_errors(page):
+    page.goto("/login")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    settled(page)
+
+
+def threads_filtered_to_nothing(page):
+    page.goto("/threads")
+    page.get_by_label("Organisation").select_option(label="Halton Borough Council")
+    settled(page)
+    page.get_by_label("Status").select_option(label="Closed")
+    expect(page.get_by_text("No threads match these filters.")).to_be_visible()
+    settled(page)
+
+
+def crash_pad(page):
+    page.goto(thread_path(CRASH_PAD))
+    settled(page)
+
+
+def thread_with_steward_tools(page):
+    crash_pad(page)
+    page.get_by_text("Steward’s tools").click()
+
+
+def reply_with_errors(page):
+    crash_pad(page)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    settled(page)
+
+
+def thread_with_a_hidden_post(page):
+    crash_pad(page)
+    page.get_by_role("link", name="Hide, move or split the post by Jordan Whitlow").click()
+    page.get_by_label("Why hide it").fill("Names a client in full")
+    page.get_by_role("button", name="Hide the post").click()
+    expect(page.get_by_text("This post was hidden by the steward.")).to_be_visible()
+    settled(page)
+
+
+def moderating_a_post(page):
+    crash_pad(page)
+    page.get_by_role("link", name="Hide, move or split the post by Jordan Whitlow").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moderate a post")
+    settled(page)
+
+
+def editing_own_post(page):
+    page.goto(thread_path("St Helens housing options: staffing this month"))
+    page.get_by_role("link", name="Edit the post by Gareth Pennington").click()
+    expect(page.get_by_label("Message")).to_be_visible()
+    settled(page)
+
+
+def new_thread_with_errors(page):
+    page.goto("/threads/new")
+    page.get_by_role("radio", name="Need").check()
+    page.get_by_role("button", name="Post", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    settled(page)
+
+
+def board_filtered(page):
+    page.goto("/board")
+    page.get_by_label("Status").select_option(label="Answered")
+    expect(page.get_by_role("status").filter(has_text="Showing")).to_be_visible()
+    settled(page)
+
+
+MEMBER, STEWARD = demo.ST_HELENS, demo.STEWARD
+STATES = [
+    ("login", None, visit("/login")),
+    ("login with errors", None, login_with_errors),
+    ("forgotten password", None, visit("/forgot-password")),
+    ("home as a member", MEMBER, visit("/")),
+    ("home as the steward", STEWARD, visit("/")),
+    ("threads", MEMBER, visit("/threads")),
+    ("threads filtered to nothing", MEMBER, threads_filtered_to_nothing),
+    ("a thread with the steward's tools open", STEWARD, thread_with_steward_tools),
+    ("a reply with errors", MEMBER, reply_with_errors),
+    ("a thread with a hidden post", STEWARD, thread_with_a_hidden_post),
+    ("moderating a post", STEWARD, moderating_a_post),
+    ("editing your own post", MEMBER, editing_own_post),
+    ("new thread with errors", MEMBER, new_thread_with_errors),
+    ("board", STEWARD, visit("/board")),
+    ("board filtered", STEWARD, board_filtered),
+    ("organisations", MEMBER, visit("/orgs")),
+    ("an organisation", MEMBER, visit("/orgs/the-whitechapel-centre")),
+    ("people", STEWARD, visit("/people")),
+    ("adding a person", STEWARD, visit("/people/new")),
+    ("adding an organisation", STEWARD, visit("/orgs/new")),
+    ("account", MEMBER, visit("/account")),
+    ("audit log", STEWARD, visit("/audit")),
+    ("notifications", MEMBER, visit("/notifications")),
+    ("outbox", STEWARD, visit("/outbox")),
+    ("page not found", MEMBER, visit("/threads/999999", status=404)),
+    ("search with results", MEMBER, visit("/search?q=bed")),
+    ("search with nothing found", MEMBER, visit("/search?q=zebra")),
+    ("barriers", MEMBER, visit("/barriers")),
+    ("a barrier", STEWARD, visit("/barriers/1")),
+    ("recording a barrier", STEWARD, visit("/barriers/new")),
+    ("themes", STEWARD, visit("/themes")),
+    ("check-ins", STEWARD, visit("/checkins")),
+    ("this month's check-in", MEMBER, visit("/checkins/new")),
+    ("learning", MEMBER, visit("/learning")),
+    ("learning report", STEWARD, visit("/learning/report")),
+    ("e-mail settings", MEMBER, visit("/account#email")),
+]
+PAGES = [(who, reach) for _, who, reach in STATES]
+PAGE_IDS = [name for name, *_ in STATES]

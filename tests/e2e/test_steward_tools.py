@@ -1,0 +1,59 @@
+"""The steward on a thread: follow-up date, a note and a lock, each swapped into the page in place; a locked
+thread takes no more replies from members (the steward may still answer)."""
+
+from playwright.sync_api import expect
+
+from portal import demo
+
+from .steps import CRASH_PAD, assert_no_page_load, expect_announced, mark_page, settled, sign_in, thread_path
+
+NOTE = "Rang the housing options manager: an answer is promised by Friday."
+
+LOCKED = "This thread is locked by the steward: no new replies."
+
+
+def test_steward_follows_up_notes_and_locks_a_thread(page, new_context, demo_region):
+    sign_in(page, demo.STEWARD)
+    page.goto(thread_path(CRASH_PAD))
+    settled(page)
+    mark_page(page)
+
+    page.get_by_text("Steward’s tools").click()
+    page.get_by_label("Follow-up date").fill("2030-01-31")
+    page.get_by_role("button", name="Set date").click()
+    expect_announced(page, "Follow-up date set to 31 January 2030.")
+    expect(page.get_by_role("definition").filter(has_text="31 January 2030")).to_be_visible()
+    settled(page)
+
+    page.get_by_label("Steward’s note (only stewards see it)").fill(NOTE)
+    page.get_by_role("button", name="Add note").click()
+    expect_announced(page, "Your note is added. Only stewards see it.")
+    expect(page.get_by_role("complementary", name="Steward’s note").filter(has_text=NOTE)).to_be_visible()
+    settled(page)
+
+    member = new_context().new_page()
+    sign_in(member, demo.ST_HELENS)
+    member.goto(page.url)
+    expect(member.get_by_role("button", name="Send reply")).to_be_visible()
+
+    page.get_by_role("button", name="Lock: no new replies").click()
+    expect(page.get_by_text(LOCKED)).to_be_visible()
+    expect(page.get_by_role("button", name="Unlock")).to_be_visible()
+    assert_no_page_load(page)
+
+    member.reload()
+    expect(member.get_by_text(LOCKED)).to_be_visible()
+    expect(member.get_by_role("button", name="Send reply")).to_have_count(0)
+    expect(member.get_by_label("Your reply")).to_have_count(0)
+
+
+def test_focus_stays_in_the_steward_tools_after_an_action(page, demo_region):
+    sign_in(page, demo.STEWARD)
+    page.goto(thread_path(CRASH_PAD))
+    settled(page)
+    page.get_by_text("Steward’s tools").click()
+    page.get_by_label("Follow-up date").fill("2030-01-31")
+    page.get_by_role("button", name="Set date").press("Enter")
+    expect_announced(page, "Follow-up date set to 31 January 2030.")
+    settled(page)
+    assert page.evaluate("document.activeElement !== document.body"), "focus was lost to the page's body"

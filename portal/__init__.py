@@ -47,9 +47,39 @@ def create_app(test_config=None):
     csrf.init_app(app)
     Htmx(app)
 
-    from .views import account, auth, board, home, moderation, notifications, orgs, people, requests, threads
+    from .views import (
+        account,
+        auth,
+        barriers,
+        board,
+        checkins,
+        home,
+        learning,
+        moderation,
+        notifications,
+        orgs,
+        people,
+        requests,
+        search,
+        threads,
+    )
 
-    for module in (auth, home, threads, requests, board, moderation, notifications, orgs, people, account):
+    for module in (
+        auth,
+        home,
+        threads,
+        requests,
+        board,
+        moderation,
+        notifications,
+        barriers,
+        checkins,
+        learning,
+        search,
+        orgs,
+        people,
+        account,
+    ):
         app.register_blueprint(module.bp)
 
     from .cli import register

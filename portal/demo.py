@@ -3,10 +3,10 @@
 from datetime import UTC, datetime, time, timedelta
 from inspect import cleandoc
 
-from . import accounts, tracking
+from . import accounts, learning, tracking
 from .clock import LONDON, fixed_at, in_london, now
 from .db import database
-from .models import Organisation, User
+from .models import Organisation, Thread, ThreadTheme, User
 from .text import slugify
 
 PASSWORD = "outreach-demo-2026"
@@ -592,6 +592,47 @@ THREADS = [
     },
 ]
 
+# Themes the steward keeps, and the threads tagged with them (by title).
+THEMES = {
+    "Emergency beds": [
+        "Sit-up bed / crash pad for a rough sleeper in St Helens",
+        "Same-night bed for a couple with a dog in Birkenhead",
+        "Who takes night shelter referrals this year?",
+    ],
+    "Eligibility rules": [
+        "Sit-up bed / crash pad for a rough sleeper in St Helens",
+        "Local connection for people who sleep out across borough borders",
+    ],
+    "Hospital discharge": ["Discharge from a mental health ward back to Salisbury House"],
+    "Mental health access": ["Mental health assessment for a man sleeping out in Huyton"],
+    "Prison release": ["Friday prison releases arriving after housing options has shut"],
+}
+
+# The barriers register: (title, description, holders, threads that show it, [(days ago, note, new status)]).
+BARRIERS = [
+    (
+        "Crash pads in St Helens are allocated to another client group",
+        "The sit-up beds and crash pads are allocated through a weekly panel to another client group, so "
+        "outreach cannot refer a rough sleeper into one on the night, even when a bed is empty.",
+        ["st_helens"],
+        ["Sit-up bed / crash pad for a rough sleeper in St Helens"],
+        [
+            (
+                9,
+                "Raised at the St Helens learning meeting; the housing options manager will look at the panel rules.",
+                "being_worked_on",
+            )
+        ],
+    ),
+    (
+        "Housing options closes before Friday prison releases arrive",
+        "People released on a Friday afternoon reach housing options after it has shut.",
+        ["liverpool"],
+        ["Friday prison releases arriving after housing options has shut"],
+        [(19, "Liverpool now keeps a duty officer until 7pm on Fridays, with a direct line for outreach.", "changed")],
+    ),
+]
+
 STEPS = {"reply": tracking.reply, "resolve": tracking.resolve, "reopen": tracking.reopen}
 
 
@@ -615,6 +656,24 @@ def seed():
             }
         for spec in THREADS:
             _seed_thread(spec, organisations, people)
+        _seed_learning(organisations, people[STEWARD])
+
+
+def _seed_learning(organisations, steward):
+    threads = {thread.title: thread for thread in Thread.select()}
+    with fixed_at(_moment(30, "09:00")):
+        for name, titles in THEMES.items():
+            theme = learning.save_theme(steward, name)
+            for title in titles:
+                ThreadTheme.create(thread=threads[title], theme=theme)
+    for title, description, holders, linked, log in BARRIERS:
+        with fixed_at(_moment(25, "10:00")):
+            barrier = learning.save_barrier(steward, title, description, [organisations[k].id for k in holders])
+            for thread_title in linked:
+                learning.link_barrier(barrier, threads[thread_title], steward)
+        for days_ago, note, status in log:
+            with fixed_at(_moment(days_ago, "15:00")):
+                learning.log_barrier(barrier, steward, note, status)
 
 
 def _seed_thread(spec, organisations, people):

@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -12,10 +13,29 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .models import EMAIL_FREQUENCIES, ORG_KINDS, ROLES, THREAD_KINDS, VISIBILITIES, Organisation, User
+from .models import (
+    BARRIER_STATUSES,
+    EMAIL_FREQUENCIES,
+    ORG_KINDS,
+    ROLES,
+    THREAD_KINDS,
+    VISIBILITIES,
+    Organisation,
+    Theme,
+    User,
+)
 from .text import slugify
 
 MIN_PASSWORD = 12
@@ -135,6 +155,12 @@ class OrganisationForm(FlaskForm):
         description="Leave empty to make one from the name.",
     )
     kind = SelectField("Kind", choices=ORG_KINDS)
+    checkin_day = IntegerField(
+        "Day of the month the check-in is asked for",
+        [Optional(), NumberRange(1, 28, "Enter a day from 1 to 28")],
+        filters=[lambda day: 1 if day is None else day],
+        default=1,
+    )
     active = BooleanField("Active", default=True)
 
     def __init__(self, *args, organisation=None, **kwargs):
@@ -226,3 +252,65 @@ class EmailPreferencesForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", [DataRequired("Enter your current password")])
     new_password, confirm_password = new_password_fields()
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(
+        "New theme",
+        [DataRequired("Give the theme a name"), Length(max=80)],
+        filters=[stripped],
+        description="A few words, like “hospital discharge” or “eligibility rules”.",
+    )
+
+    def validate_name(self, field):
+        if Theme.select().where((Theme.name == field.data) | (Theme.slug == slugify(field.data))).exists():
+            raise ValidationError("There is already a theme called that")
+
+
+class BarrierForm(FlaskForm):
+    title = StringField(
+        "What is the barrier?",
+        [DataRequired("Say what the barrier is"), Length(max=200)],
+        filters=[stripped],
+        description="The rule, gap or handoff, e.g. “Crash pads in St Helens held for another client group”.",
+    )
+    description = TextAreaField(
+        "What we know about it", [Length(max=MAX_BODY)], filters=[stripped], description="You can use Markdown."
+    )
+    holders = CheckboxList(
+        "Who holds it",
+        coerce=int,
+        invalid="Choose from the organisations listed",
+        description="The organisations whose rule or service this is.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.holders.choices = {o.id: o.name for o in Organisation.by_name()}
+
+
+class BarrierLogForm(FlaskForm):
+    note = TextAreaField(
+        "What was tried or learned",
+        [DataRequired("Write what was tried or learned"), Length(max=MAX_BODY)],
+        filters=[stripped],
+    )
+    status = SelectField("Status", choices=BARRIER_STATUSES)
+
+
+def prompt_field(label, hint):
+    return TextAreaField(
+        label,
+        [DataRequired("Write something for “%s”" % label.lower()), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description=hint,
+    )
+
+
+class CheckInForm(FlaskForm):
+    happening = prompt_field("What is happening", "Numbers, patterns, what has changed this month.")
+    working = prompt_field("What is working", "What helped people, and who made it happen.")
+    in_the_way = prompt_field(
+        "What is getting in the way", "Rules, gaps and handoffs that stopped people getting help."
+    )
+    need = prompt_field("What you need", "From other partners, the authorities or the steward.")

@@ -32,6 +32,7 @@ SUBJECTS = {
     "merged": "A thread you follow was merged into: {title}",
     "moved": "Your reply was moved to: {title}",
     "follow_up_due": "Follow-up due today: {title}",
+    "checkin_due": "Your organisation’s monthly check-in is due",
 }
 
 
@@ -47,6 +48,8 @@ SUMMARIES = {
     "merged": "{actor} merged “{source}”, which you follow, into {title}.",
     "moved": "{actor} moved your reply to {title}.",
     "follow_up_due": "The follow-up date for {title} is today or has passed.",
+    "checkin_due": "{actor} reminds {org} that this month’s check-in is due: what is happening, what is working, "
+    "what is getting in the way and what you need.",
 }
 
 

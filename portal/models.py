@@ -51,6 +51,7 @@ class Organisation(BaseModel):
     kind = CharField(max_length=20)
     active = BooleanField(default=True)
     created = DateTimeField(default=now)
+    checkin_day = IntegerField(default=1)
 
     @classmethod
     def by_name(cls):
@@ -112,6 +113,7 @@ class Thread(BaseModel):
     close_note = CharField(max_length=500, null=True)
     merged_into = ForeignKeyField("self", null=True, backref="merged_threads")
     post_count = IntegerField(default=0)
+    checkin_month = CharField(max_length=7, null=True)  # "2026-11" for a monthly check-in
     # Kept by tracking.refresh_waiting: when the asking organisation's wait began (None when it is not
     # waited on), and the earliest wait of anyone on this request, for the board's "oldest waiting" order.
     asker_waiting_since = DateTimeField(null=True)
@@ -125,6 +127,7 @@ class Thread(BaseModel):
             (("status", "waiting_since"), False),
             (("status", "follow_up_on"), False),
             (("owner", "status"), False),
+            (("organisation", "checkin_month"), False),
         )
 
     @property
@@ -329,6 +332,105 @@ class Outbox(BaseModel):
         indexes = ((("sent_at", "failed_at", "send_after"), False),)
 
 
+BARRIER_STATUSES = {
+    "raised": "Raised",
+    "being_worked_on": "Being worked on",
+    "changed": "Changed",
+    "wont_change": "Won’t change",
+}
+
+
+class Theme(BaseModel):
+    """A theme from the steward's list, tagged on threads: "emergency beds", "hospital discharge"."""
+
+    name = CharField(max_length=80, unique=True)
+    slug = CharField(max_length=80, unique=True)
+    active = BooleanField(default=True)
+    created = DateTimeField(default=now)
+
+    @classmethod
+    def in_use(cls):
+        return cls.select().where(cls.active == True).order_by(cls.name)
+
+
+class ThreadTheme(BaseModel):
+    thread = ForeignKeyField(Thread, backref="theme_rows")
+    theme = ForeignKeyField(Theme, backref="thread_rows")
+
+    class Meta:
+        indexes = ((("thread", "theme"), True), (("theme", "thread"), False))
+
+
+def with_theme(slug):
+    """The condition for threads tagged with the theme `slug`."""
+    return Thread.id.in_(ThreadTheme.select(ThreadTheme.thread).join(Theme).where(Theme.slug == slug))
+
+
+def attach_themes(threads):
+    """Load the themes of many threads in one query (as thread.themes)."""
+    by_thread = {t.id: [] for t in threads}
+    if by_thread:
+        rows = (
+            ThreadTheme.select(ThreadTheme, Theme)
+            .join(Theme)
+            .where(ThreadTheme.thread.in_(list(by_thread)))
+            .order_by(Theme.name)
+        )
+        for row in rows:
+            by_thread[row.thread_id].append(row.theme)
+    for thread in threads:
+        thread.themes = by_thread[thread.id]
+    return threads
+
+
+class Barrier(BaseModel):
+    """A rule, gap or handoff in the system that stops people getting help, tracked until it changes."""
+
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    description_html = TextField(default="")
+    status = CharField(max_length=20, default="raised")
+    created = DateTimeField(default=now)
+    updated = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("status", "updated"), False),)
+
+
+class BarrierThread(BaseModel):
+    barrier = ForeignKeyField(Barrier, backref="thread_rows")
+    thread = ForeignKeyField(Thread, backref="barrier_rows")
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("barrier", "thread"), True), (("thread",), False))
+
+
+class BarrierHolder(BaseModel):
+    """An organisation that holds a barrier: whose rule or service it is."""
+
+    barrier = ForeignKeyField(Barrier, backref="holder_rows")
+    organisation = ForeignKeyField(Organisation)
+
+    class Meta:
+        indexes = ((("barrier", "organisation"), True),)
+
+
+class BarrierLog(BaseModel):
+    """A dated entry in a barrier's log: what was tried and learned, and any change of status."""
+
+    barrier = ForeignKeyField(Barrier, backref="log")
+    author = ForeignKeyField(User)
+    note = TextField()
+    note_html = TextField()
+    status_before = CharField(max_length=20, null=True)
+    status_after = CharField(max_length=20, null=True)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("barrier", "created"), False), (("created",), False))
+
+
 TABLES = [
     Organisation,
     User,
@@ -343,4 +445,10 @@ TABLES = [
     Watch,
     ThreadRead,
     Outbox,
+    Theme,
+    ThreadTheme,
+    Barrier,
+    BarrierThread,
+    BarrierHolder,
+    BarrierLog,
 ]

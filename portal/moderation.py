@@ -6,7 +6,7 @@ audience is wider than the one they were written for.
 
 from peewee import fn
 
-from . import notify, rules
+from . import notify, rules, search
 from .clock import now
 from .db import database
 from .models import Event, Post, Thread, ThreadAddressee, ThreadLink
@@ -35,6 +35,7 @@ def hide_post(post, actor, reason):
         )
         if not updated:
             raise Conflict("This post is already hidden.")
+        search.remove_post(post)
         record("post_hidden", actor, post.thread_id, post=post.id, reason=reason)
 
 
@@ -42,6 +43,7 @@ def unhide_post(post, actor):
     with database.atomic():
         if not Post.update(hidden=False, hidden_reason=None).where((Post.id == post.id) & Post.hidden).execute():
             raise Conflict("This post is not hidden.")
+        search.index_post(post)
         record("post_unhidden", actor, post.thread_id, post=post.id)
 
 
@@ -81,6 +83,7 @@ def move_post(post, target, actor):
         raise Conflict("That thread is not visible to everyone who could see this reply, so it cannot go there.")
     with database.atomic():
         Post.update(thread=target.id).where(Post.id == post.id).execute()
+        search.index_post(post)
         _recount(source, target)
         record("post_moved_out", actor, source, post=post.id, to=target.id, title=target.title)
         record("post_moved_in", actor, target, post=post.id, source=source.id, title=source.title)
@@ -112,6 +115,7 @@ def split_post(post, actor, kind, title):
             for organisation_id in addressed:
                 ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
         Post.update(thread=thread.id).where(Post.id == post.id).execute()
+        search.index_post(post)
         _recount(source, thread)
         refresh_waiting(thread)
         record("split_out", actor, source, post=post.id, to=thread.id, title=title)
@@ -131,6 +135,7 @@ def merge(source, target, actor):
         if Thread.select(Thread.merged_into).where(Thread.id == source.id).scalar():
             raise Conflict("This thread was already merged.")
         Post.update(thread=target.id).where(Post.thread == source.id).execute()
+        search.reindex_thread(target)
         Event.update(thread=target.id).where(Event.thread == source.id).execute()
         taken = set(target.addressed_ids())
         for addressee in source.addressees:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from . import notify
+from . import notify, search
 from .clock import now
 from .db import database
 from .models import LIVE_STATUSES, Event, Organisation, Post, PostRevision, Thread, ThreadAddressee, User
@@ -41,7 +41,7 @@ def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
         )
         for organisation_id in addressed_ids:
             ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
-        Post.create(
+        post = Post.create(
             thread=thread,
             author=author,
             organisation=author.organisation_id,
@@ -49,6 +49,7 @@ def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
             body_html=render_markdown(body),
             created=moment,
         )
+        search.index_post(post)
         record("thread_started", author, thread, kind=kind, title=title, visibility=visibility, addressed=addressed_ids)
         thread.blind_mentions = notify.thread_started(thread, author, body)
     return thread
@@ -71,6 +72,7 @@ def reply(thread, author, body):
             body_html=render_markdown(body),
             created=moment,
         )
+        search.index_post(post)
         record("replied", author, thread, post=post.id)
         Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(Thread.id == thread.id).execute()
         live = Thread.select(Thread.status).where(Thread.id == thread.id).scalar() in LIVE_STATUSES
@@ -138,6 +140,10 @@ def waiting_on(thread):
     return sorted(waits, key=lambda wait: wait.since)
 
 
+def waited_days(since):
+    return round((now() - since).total_seconds() / 86400, 1)
+
+
 def edit_post(post, editor, body):
     """Change a post's text, keeping the previous text as a revision."""
     if body == post.body:
@@ -149,6 +155,7 @@ def edit_post(post, editor, body):
         post.body_html = render_markdown(body)
         post.edited = moment
         post.save()
+        search.index_post(post)
         record("post_edited", editor, post.thread_id, post=post.id, by_steward=editor.id != post.author_id)
     return post
 

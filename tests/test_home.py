@@ -64,4 +64,4 @@ def test_home_and_threads_list_cost_the_same_queries_for_one_row_or_a_full_page(
         make_thread(asker)
     many = {path: queries_for(client, path) for path in few}
     assert many == few
-    assert few["/"] <= 5 and few["/threads"] <= 4
+    assert few["/"] <= 6 and few["/threads"] <= 6

@@ -1,5 +1,6 @@
 """The open-requests board: every live need and question, whose move it is and for how long."""
 
+import re
 from datetime import timedelta
 
 from flask import Blueprint, current_app, render_template, request
@@ -11,7 +12,16 @@ from peewee import JOIN, Case, fn
 from .. import rules
 from ..clock import in_london, now
 from ..htmx import render
-from ..models import LIVE_STATUSES, REQUEST_KINDS, Organisation, Thread, ThreadAddressee, User, attach_addressees
+from ..models import (
+    LIVE_STATUSES,
+    REQUEST_KINDS,
+    Organisation,
+    Thread,
+    ThreadAddressee,
+    User,
+    attach_addressees,
+    with_theme,
+)
 from ..paging import Page, page_number
 from .threads import changed_since, live_args
 
@@ -84,6 +94,8 @@ def read_filters(args, organisations, owners):
         "owner": pick("owner", {"none"} | {str(o.id) for o in owners}),
         "show": pick("show", SHOWS),
         "sort": pick("sort", SORTS) or "waiting",
+        # themes are picked from links (the themes page, a thread's tags), so no query is spent listing them here
+        "theme": args.get("theme", "") if re.fullmatch(r"[a-z0-9-]{1,80}", args.get("theme", "")) else "",
     }
 
 
@@ -101,6 +113,8 @@ def apply_filters(query, filters, organisations, user):
         query = query.where(Thread.owner == int(filters["owner"]))
     if filters["show"]:
         query = query.where(show_filter(filters["show"], user))
+    if filters["theme"]:
+        query = query.where(with_theme(filters["theme"]))
     return query.order_by(Thread.pinned.desc(), *SORTS[filters["sort"]][1])
 
 

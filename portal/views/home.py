@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
-from .. import rules
+from .. import learning, rules
 from ..htmx import render
 from ..models import LIVE_STATUSES, Thread, ThreadAddressee, attach_addressees
 from ..paging import Page, page_number
@@ -37,4 +37,7 @@ def index():
         overview = {"counts": board.counts(current_user), "organisations": list(board.most_waited_on(current_user))}
     # A section's "next page" link asks for just that section.
     part = request.args.get("part")
-    return render("home/index.html", part if part in pages else "content", pages=pages, overview=overview)
+    checkin_due = learning.checkin_due(current_user.organisation)
+    return render(
+        "home/index.html", part if part in pages else "content", pages=pages, overview=overview, checkin_due=checkin_due
+    )

@@ -133,10 +133,12 @@ def split(post_id):
 
 
 def read_day(value):
+    """A date from the filter form, or None when it is missing, nonsense or outside 2000 to 2099."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day and date(2000, 1, 1) <= day < date(2100, 1, 1) else None
 
 
 def london_midnight(day):

@@ -84,12 +84,7 @@ def edit(slug):
 
 def edit_form(form, organisation):
     if form.validate_on_submit():
-        data = {
-            "name": form.name.data,
-            "slug": form.slug.data,
-            "kind": form.kind.data,
-            "active": form.active.data,
-        }
+        data = {field: form[field].data for field in ("name", "slug", "kind", "checkin_day", "active")}
         organisation = accounts.save_organisation(data, current_user, organisation)
         flash("%s is saved." % organisation.name, "success")
         return redirect(url_for(".show", slug=data["slug"]), 303)

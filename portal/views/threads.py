@@ -7,18 +7,23 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from peewee import fn
 
-from .. import moderation, notify, rules, timeline, tracking
+from .. import learning, moderation, notify, rules, timeline, tracking
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
 from ..models import (
     STATUSES,
     THREAD_KINDS,
+    Barrier,
+    BarrierThread,
     Organisation,
     Post,
     PostRevision,
+    Theme,
     Thread,
     User,
     attach_addressees,
+    attach_themes,
+    with_theme,
 )
 from ..paging import Page, page_number
 from ..text import slugify
@@ -61,11 +66,12 @@ def tell_blind_mentions(names):
 
 @bp.get("/threads")
 def index():
-    organisations = list(Organisation.by_name())
+    organisations, themes = list(Organisation.by_name()), list(Theme.select().order_by(Theme.name))
     filters = {
         "kind": request.args.get("kind") if request.args.get("kind") in THREAD_KINDS else "",
         "status": request.args.get("status") if request.args.get("status") in STATUSES else "",
         "org": request.args.get("org") if request.args.get("org") in {o.slug for o in organisations} else "",
+        "theme": request.args.get("theme") if request.args.get("theme") in {t.slug for t in themes} else "",
     }
     query = rules.visible_threads(current_user)
     if filters["kind"]:
@@ -74,10 +80,14 @@ def index():
         query = query.where(Thread.status == filters["status"])
     if filters["org"]:
         query = query.where(Organisation.slug == filters["org"])
+    if filters["theme"]:
+        query = query.where(with_theme(filters["theme"]))
     query = query.order_by(Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())
     page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"])
-    attach_addressees(page.items)
-    return render("threads/index.html", "results", page=page, filters=filters, organisations=organisations)
+    attach_themes(attach_addressees(page.items))
+    return render(
+        "threads/index.html", "results", page=page, filters=filters, organisations=organisations, themes=themes
+    )
 
 
 @bp.route("/threads/new", methods=["GET", "POST"])
@@ -118,7 +128,35 @@ def show_thread(thread, reply_form, status=200, first_unread=None):
         form=reply_form,
         first_unread=first_unread,
         watch_level=notify.watch_level(current_user, thread=thread),
+        **learning_context(thread) if number == 1 else {},
     ), status
+
+
+def learning_context(thread):
+    """The thread's themes and barriers, and what the steward or its organisation could add."""
+    attach_themes([thread])
+    barriers = Barrier.select().join(BarrierThread).where(BarrierThread.thread == thread.id).order_by(Barrier.title)
+    context = {"barriers": list(barriers), "theme_choices": [], "barrier_choices": []}
+    if rules.can_tag_thread(current_user, thread):
+        # retired themes stay offered on the threads that have them, so saving does not drop them
+        context["theme_choices"] = sorted(set(Theme.in_use()) | set(thread.themes), key=lambda t: t.name)
+    if rules.is_steward(current_user):
+        context["barrier_choices"] = list(Barrier.select().order_by(Barrier.title))
+    return context
+
+
+@bp.post("/threads/<int:thread_id>/themes")
+def set_themes(thread_id):
+    thread = get_visible_thread(thread_id)
+    if not rules.can_tag_thread(current_user, thread):
+        abort(403)
+    chosen = [int(v) for v in request.form.getlist("theme") if v.isdigit()]
+    known = {t.id for t in Theme.select(Theme.id).where(Theme.id.in_(chosen or [0]))}
+    if set(chosen) - known:
+        abort(400)
+    learning.set_thread_themes(thread, current_user, known)
+    flash("The themes are saved.", "success")
+    return redirect(url_for(".show", thread_id=thread.id) + "#learning", 303)
 
 
 @bp.get("/threads/<int:thread_id>")
@@ -159,6 +197,7 @@ def reply(thread_id):
             live_oob=True,
             has_next=False,
         )
+    flash("Your reply is posted.", "success")
     size = current_app.config["POSTS_PER_PAGE"]
     last_page = (thread.post_count + size) // size
     anchor = "#post-%d" % post.id

@@ -1,0 +1,97 @@
+"""Search: thread titles and posts, with the list filters and highlighted snippets; htmx active search."""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, current_app, request
+from flask_login import current_user
+
+from .. import search
+from ..htmx import render, wants_fragment
+from ..models import STATUSES, THREAD_KINDS, Organisation, Theme, Thread, with_theme
+from ..paging import Page, page_number
+from .moderation import london_midnight
+
+bp = Blueprint("search", __name__)
+
+# Dates outside these years are taken as typing mistakes (and would not fit the clock's arithmetic).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 30)
+
+
+def read_day(value):
+    """A London date from a date field, or None when it is empty, not a date or out of range."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def read_filters(args, organisations, themes):
+    def pick(name, allowed):
+        value = args.get(name, "")
+        return value if value in allowed else ""
+
+    filters = {
+        "kind": pick("kind", THREAD_KINDS),
+        "status": pick("status", STATUSES),
+        "org": pick("org", {o.slug for o in organisations}),
+        "theme": pick("theme", {t.slug for t in themes}),
+        "from": read_day(args.get("from", "")),
+        "to": read_day(args.get("to", "")),
+        "swapped": False,
+    }
+    if filters["from"] and filters["to"] and filters["from"] > filters["to"]:
+        filters["from"], filters["to"], filters["swapped"] = filters["to"], filters["from"], True
+    return filters
+
+
+def find(terms, filters):
+    """The threads the signed-in person may see that match, with the filters applied."""
+    query = search.matching_threads(
+        current_user,
+        terms,
+        since=london_midnight(filters["from"]) if filters["from"] else None,
+        until=london_midnight(filters["to"] + timedelta(days=1)) if filters["to"] else None,
+    )
+    if filters["kind"]:
+        query = query.where(Thread.kind == filters["kind"])
+    if filters["status"]:
+        query = query.where(Thread.status == filters["status"])
+    if filters["org"]:
+        query = query.where(Organisation.slug == filters["org"])
+    if filters["theme"]:
+        query = query.where(with_theme(filters["theme"]))
+    return query
+
+
+@bp.get("/search")
+def index():
+    text = " ".join(request.args.get("q", "").split())
+    organisations = list(Organisation.by_name())
+    themes = list(Theme.select().order_by(Theme.name))
+    filters = read_filters(request.args, organisations, themes)
+    terms = search.words(text)
+    size = current_app.config["PAGE_SIZE"]
+    page, count, hits = None, 0, {}
+    if terms:
+        query = find(terms, filters)
+        count = query.order_by().count()
+        page = Page(query, page_number(request.args), size)
+        hits = search.hits(terms, [thread.best["post_id"] for thread in page.items])
+    return render(
+        "search/index.html",
+        "results",
+        text=text[: search.MAX_QUERY],
+        max_length=search.MAX_QUERY,
+        cut=len(text) > search.MAX_QUERY,
+        terms=terms,
+        filters=filters,
+        organisations=organisations,
+        themes=themes,
+        page=page,
+        count=count,
+        size=size,
+        hits=hits,
+        posts_per_page=current_app.config["POSTS_PER_PAGE"],
+        status_oob=wants_fragment(),
+    )

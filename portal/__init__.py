@@ -4,11 +4,12 @@ from flask import Flask, abort, jsonify, render_template, request, url_for
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.routing import IntegerConverter
 
 from . import clock, config, models, moderation, rules, timeline, tracking
 from .db import database, open_database
 from .htmx import add_vary
-from .paging import page_url
+from .paging import MAX_ID, id_from, page_url
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -28,15 +29,24 @@ SECURITY_HEADERS = {
 }
 
 
+class BoundedInt(IntegerConverter):
+    """Ids in paths: a number too big for the database is simply not found."""
+
+    def __init__(self, url_map, **kwargs):
+        super().__init__(url_map, max=MAX_ID, **kwargs)
+
+
 @login_manager.user_loader
 def load_user(user_id):
-    if not user_id.isdigit():
+    person_id = id_from(user_id)
+    if person_id is None:
         return None
-    return models.User.with_organisation().where(models.User.id == int(user_id)).first()
+    return models.User.with_organisation().where(models.User.id == person_id).first()
 
 
 def create_app(test_config=None):
     app = Flask(__name__, template_folder=str(config.ROOT / "templates"), static_folder=str(config.ROOT / "static"))
+    app.url_map.converters["int"] = BoundedInt
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)

@@ -46,6 +46,13 @@ def stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def one_line(value):
+    """A single-line field's text with every run of whitespace, line breaks and control characters as one space."""
+    if not isinstance(value, str):
+        return value
+    return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+
+
 class PlainChoices:
     """Radio buttons and checkboxes that say in plain English when a value is not one of theirs."""
 
@@ -108,7 +115,7 @@ class ThreadForm(FlaskForm):
     title = StringField(
         "Title",
         [DataRequired("Give it a title"), Length(max=200, message="Keep the title under 200 characters")],
-        filters=[stripped],
+        filters=[one_line],
     )
     body = body_field("Message")
     addressed_to = CheckboxList(
@@ -143,7 +150,7 @@ class EditPostForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Name", [DataRequired("Enter the organisation's name"), Length(max=120)], filters=[stripped])
+    name = StringField("Name", [DataRequired("Enter the organisation's name"), Length(max=120)], filters=[one_line])
     slug = StringField(
         "Short name for web addresses",
         [
@@ -174,7 +181,11 @@ class OrganisationForm(FlaskForm):
         if not self.slug.data and self.name.data:
             self.slug.data = slugify(self.name.data)
             self.slug.raw_data = [self.slug.data]  # so the checks below run on the made-up slug too
-        return super().validate(extra_validators)
+        valid = super().validate(extra_validators)
+        if valid and not self.slug.data:
+            self.slug.errors.append("Give it a short name of letters and numbers: we could not make one from the name")
+            return False
+        return valid
 
     def validate_slug(self, field):
         self._unique(Organisation.slug, field, "Another organisation already uses this short name")
@@ -188,7 +199,7 @@ class OrganisationForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
-    name = StringField("Full name", [DataRequired("Enter the person's name"), Length(max=120)], filters=[stripped])
+    name = StringField("Full name", [DataRequired("Enter the person's name"), Length(max=120)], filters=[one_line])
     email = EmailField(
         "Email",
         [
@@ -258,7 +269,7 @@ class ThemeForm(FlaskForm):
     name = StringField(
         "New theme",
         [DataRequired("Give the theme a name"), Length(max=80)],
-        filters=[stripped],
+        filters=[one_line],
         description="A few words, like “hospital discharge” or “eligibility rules”.",
     )
 
@@ -271,7 +282,7 @@ class BarrierForm(FlaskForm):
     title = StringField(
         "What is the barrier?",
         [DataRequired("Say what the barrier is"), Length(max=200)],
-        filters=[stripped],
+        filters=[one_line],
         description="The rule, gap or handoff, e.g. “Crash pads in St Helens held for another client group”.",
     )
     description = TextAreaField(

@@ -63,7 +63,7 @@ def queue(to_address, subject, template, reply_to=None, **context):
     return Outbox.create(
         to_address=to_address,
         reply_to=reply_to,
-        subject=subject,
+        subject=" ".join(subject.split())[:300],
         text=_templates.get_template(template + ".txt").render(**context),
         html=_templates.get_template(template + ".html").render(**context),
         created=now(),

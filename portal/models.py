@@ -106,7 +106,8 @@ class Thread(BaseModel):
     follow_up_on = DateField(null=True)
     follow_up_noticed_on = DateField(null=True)
     created = DateTimeField(default=now)
-    last_activity = DateTimeField(default=now)
+    last_activity = DateTimeField(default=now)  # the conversation: posts and status changes; lists sort by it
+    changed_at = DateTimeField(default=now, null=True)  # anything on the page changed; live updates look here
     first_response_at = DateTimeField(null=True)
     resolved_at = DateTimeField(null=True)
     close_reason = CharField(max_length=20, null=True)

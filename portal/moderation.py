@@ -10,7 +10,7 @@ from . import notify, rules, search
 from .clock import now
 from .db import database
 from .models import Event, Post, Thread, ThreadAddressee, ThreadLink
-from .tracking import Conflict, record, refresh_waiting
+from .tracking import Conflict, record, refresh_waiting, touch
 
 
 def set_flag(thread, actor, flag, value):
@@ -22,6 +22,7 @@ def set_flag(thread, actor, flag, value):
             .execute()
         ):
             return False
+        touch(thread)
         record("%s_%s" % ("pinned" if flag == "pinned" else "locked", "on" if value else "off"), actor, thread)
     return True
 
@@ -36,6 +37,7 @@ def hide_post(post, actor, reason):
         if not updated:
             raise Conflict("This post is already hidden.")
         search.remove_post(post)
+        touch(post.thread)
         record("post_hidden", actor, post.thread_id, post=post.id, reason=reason)
 
 
@@ -44,6 +46,7 @@ def unhide_post(post, actor):
         if not Post.update(hidden=False, hidden_reason=None).where((Post.id == post.id) & Post.hidden).execute():
             raise Conflict("This post is not hidden.")
         search.index_post(post)
+        touch(post.thread)
         record("post_unhidden", actor, post.thread_id, post=post.id)
 
 
@@ -63,7 +66,7 @@ def may_carry(source, target):
 def _recount(*threads):
     for thread in threads:
         count = Post.select().where(Post.thread == thread.id).count()
-        Thread.update(post_count=count, last_activity=now()).where(Thread.id == thread.id).execute()
+        Thread.update(post_count=count, last_activity=now(), changed_at=now()).where(Thread.id == thread.id).execute()
 
 
 def _first_post_id(thread):
@@ -96,6 +99,10 @@ def split_post(post, actor, kind, title):
     source = Thread.get_by_id(post.thread_id)
     if post.id == _first_post_id(source):
         raise Conflict("This post already starts its thread.")
+    before = audience(source)
+    if before is not None and post.organisation_id not in before:
+        # the new thread would belong to an organisation that cannot see where the reply was written
+        raise Conflict("This reply’s organisation cannot see this restricted thread, so it cannot start a thread.")
     moment = now()
     with database.atomic():
         addressed = sorted(source.addressed_ids() - {post.organisation_id}) or [source.organisation_id]
@@ -131,6 +138,11 @@ def merge(source, target, actor):
         raise Conflict("That thread was itself merged into another one.")
     if not may_carry(source, target):
         raise Conflict("That thread is seen by organisations that cannot see this one, so they cannot be merged.")
+    after = audience(target)
+    if after is not None and not source.addressed_ids() <= after:
+        # its addressees would join the restricted thread and see all of it
+        raise Conflict("This thread is addressed to organisations that cannot see that restricted thread.")
+    followers = notify.participants(source)  # before the posts move away
     with database.atomic():
         if Thread.select(Thread.merged_into).where(Thread.id == source.id).scalar():
             raise Conflict("This thread was already merged.")
@@ -153,7 +165,7 @@ def merge(source, target, actor):
         refresh_waiting(target)
         record("merged_in", actor, target, source=source.id, title=source.title)
         record("merged_away", actor, source, to=target.id, title=target.title)
-        notify.merged(source, target, actor)
+        notify.merged(source, target, actor, followers)
 
 
 def link(thread, other, actor):

@@ -113,8 +113,8 @@ def addressed(thread, actor, organisation):
     deliver(thread, actor, dict.fromkeys(members([organisation.id]), "addressed"))
 
 
-def merged(source, target, actor):
-    deliver(target, actor, dict.fromkeys(participants(source), "merged"), source=source.title)
+def merged(source, target, actor, followers):
+    deliver(target, actor, dict.fromkeys(followers, "merged"), source=source.title)
 
 
 def post_moved(post, target, actor):

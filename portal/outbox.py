@@ -1,9 +1,11 @@
 """The outbox worker: sends the e-mails the portal wrote to the outbox table, each once.
 
 A worker claims a batch with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL; BEGIN IMMEDIATE serialises claims on
-SQLite), sends each message over SMTP and marks it sent at once. A failed send is retried with growing delays,
-then marked failed for the steward to see and retry. A worker that dies leaves its claims to expire, after which
-another worker takes them; every attempt carries the same Message-ID, so a receiver can drop a repeat.
+SQLite), renews the lease before each message, sends it over SMTP and marks it sent at once. While the mail server
+is down or answers "try later", a message is retried with growing delays for as long as it takes; a message the
+server refuses for good (a 5xx answer, or one that cannot be made) is marked failed for the steward to see and
+retry. A worker that dies leaves its claims to expire, after which another worker takes them; every attempt
+carries the same Message-ID, so a receiver can drop a repeat.
 """
 
 import logging
@@ -22,7 +24,6 @@ from .models import Outbox
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
 
 
 def backoff(attempts):
@@ -87,6 +88,15 @@ def mark_sent(message, worker):
     ).execute()
 
 
+def permanent(error):
+    """Whether trying again cannot help: the server refused for good, or the message cannot be made."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return not isinstance(error, (OSError, smtplib.SMTPException))
+
+
 def mark_failed_attempt(message, worker, error):
     attempts = message.attempts + 1
     moment = now()
@@ -94,10 +104,19 @@ def mark_failed_attempt(message, worker, error):
         attempts=attempts,
         last_error=str(error)[:2000] or error.__class__.__name__,
         send_after=moment + backoff(attempts),
-        failed_at=moment if attempts >= MAX_ATTEMPTS else None,
+        failed_at=moment if permanent(error) else None,
         claimed_by=None,
         claimed_until=None,
     ).where((Outbox.id == message.id) & (Outbox.claimed_by == worker)).execute()
+
+
+def renew(message, worker):
+    """Extend this worker's claim before a send; False if the claim lapsed and another worker may have it."""
+    return bool(
+        Outbox.update(claimed_until=now() + LEASE)
+        .where((Outbox.id == message.id) & (Outbox.claimed_by == worker) & Outbox.sent_at.is_null())
+        .execute()
+    )
 
 
 def send_batch(worker, batch=20):
@@ -115,9 +134,11 @@ def send_batch(worker, batch=20):
         return 0
     with smtp:
         for message in messages:
+            if not renew(message, worker):
+                continue
             try:
                 smtp.send_message(as_email(message))
-            except (OSError, smtplib.SMTPException) as error:
+            except Exception as error:  # whatever goes wrong with one message must not stop the rest
                 log.warning("outbox: message %d not sent: %s", message.id, error)
                 mark_failed_attempt(message, worker, error)
                 continue
@@ -140,10 +161,15 @@ def run(interval=5.0, once=False, worker=None):
     worker = worker or worker_name()
     log.info("outbox worker %s started", worker)
     while True:
-        schedule.run_due()
-        while send_batch(worker):
-            pass
-        database.close()
+        try:
+            schedule.run_due()
+            while send_batch(worker):
+                pass
+        except Exception:  # the worker must outlive a bad moment (the database away, a bug)
+            log.exception("outbox worker: this round failed; trying again in %s seconds", interval)
+        finally:
+            if not database.is_closed():
+                database.close()
         if once:
             return
         time.sleep(interval)

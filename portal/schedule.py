@@ -2,7 +2,8 @@
 
 Digests are timed in Europe/London: a daily digest at the person's hour, a weekly one on Monday at that hour,
 whatever the clocks did in between. Stewards who get e-mail as it happens also get a morning digest of the
-follow-ups that are due.
+follow-ups that are due. Several workers may run this at once: each notice and digest is claimed by a
+conditional update first, so only one worker sends it.
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -19,20 +20,30 @@ def today():
     return in_london(now()).date()
 
 
-def follow_ups_due():
-    """Tell each due request's owner (or every steward, when it has none) once per follow-up date."""
-    due = Thread.select().where(
-        Thread.status.in_(LIVE_STATUSES)
-        & Thread.merged_into.is_null()
-        & (Thread.follow_up_on <= today())
-        & (Thread.follow_up_noticed_on.is_null() | (Thread.follow_up_noticed_on != Thread.follow_up_on))
+def due_follow_ups():
+    return Thread.select().where(
+        Thread.status.in_(LIVE_STATUSES) & Thread.merged_into.is_null() & (Thread.follow_up_on <= today()) & unnoticed()
     )
-    stewards = [s.id for s in User.stewards()]
-    for thread in due:
+
+
+def follow_ups_due(due=None):
+    """Tell each due request's owner (or every steward, when it has none) once per follow-up date. `due` is what
+    was read as due (by default, now); another worker may have told them since, which the claim below sees."""
+    stewards = {s.id for s in User.stewards()}
+    for thread in due_follow_ups() if due is None else due:
         with database.atomic():
-            Thread.update(follow_up_noticed_on=thread.follow_up_on).where(Thread.id == thread.id).execute()
-            people = [thread.owner_id] if thread.owner_id else stewards
-            notify.deliver(thread, None, dict.fromkeys(people, "follow_up_due"), mail_now=False)
+            claimed = (
+                Thread.update(follow_up_noticed_on=thread.follow_up_on)
+                .where((Thread.id == thread.id) & (Thread.follow_up_on == thread.follow_up_on) & unnoticed())
+                .execute()
+            )
+            if claimed:
+                people = [thread.owner_id] if thread.owner_id in stewards else stewards  # an owner who left: all
+                notify.deliver(thread, None, dict.fromkeys(people, "follow_up_due"), mail_now=False)
+
+
+def unnoticed():
+    return Thread.follow_up_noticed_on.is_null() | (Thread.follow_up_noticed_on != Thread.follow_up_on)
 
 
 def digest_moment(person, moment):
@@ -54,16 +65,20 @@ def overdue_follow_ups():
     )
 
 
-def digests():
-    """Send each digest that has fallen due since the person's last one."""
-    moment = now()
-    people = User.with_organisation().where(
+def digest_readers():
+    return User.with_organisation().where(
         (User.active == True)
         & (User.email_frequency != "none")
         & ((User.email_frequency != "immediate") | (User.role == "steward"))
     )
+
+
+def digests(people=None):
+    """Send each digest that has fallen due since the person's last one. `people` is who was read as getting
+    digests (by default, now); the claim on last_digest_at makes sure only one worker sends each."""
+    moment = now()
     follow_ups = None
-    for person in people:
+    for person in digest_readers() if people is None else people:
         due = digest_moment(person, moment)
         since = person.last_digest_at or person.created
         if since >= due:
@@ -73,14 +88,25 @@ def digests():
             notices = list(
                 Notification.select(Notification, Thread)
                 .join(Thread)
-                .where((Notification.user == person.id) & (Notification.created > since))
+                .where(
+                    (Notification.user == person.id)
+                    & (Notification.created > since)
+                    & (Notification.created <= moment)
+                    & notify.still_visible(person)
+                )
                 .order_by(Notification.created)
             )
         if person.is_steward and follow_ups is None:
             follow_ups = overdue_follow_ups()
         steward_list = follow_ups if person.is_steward else []
         with database.atomic():
-            User.update(last_digest_at=moment).where(User.id == person.id).execute()
+            last = (
+                User.last_digest_at.is_null()
+                if person.last_digest_at is None
+                else (User.last_digest_at == person.last_digest_at)
+            )
+            if not User.update(last_digest_at=moment).where((User.id == person.id) & last).execute():
+                continue  # another worker sent this digest
             if notices or steward_list:
                 for notice in notices:
                     notice.user = person

@@ -5,7 +5,7 @@ from datetime import date
 from peewee import JOIN
 
 from . import rules
-from .models import CLOSE_REASONS, STATUSES, Event, Post, ThreadRead, User
+from .models import CLOSE_REASONS, STATUSES, Event, Post, Thread, ThreadRead, User
 
 # The events shown between the posts; the rest are only in the audit log.
 TIMELINE_ACTIONS = (
@@ -54,7 +54,24 @@ def events_for(thread, user, since=None, until=None, after_id=None):
         query = query.where(Event.created < until)
     if after_id is not None:
         query = query.where(Event.id > after_id)
-    return [event for event in query if shown_to(user, event)]
+    return discreet([event for event in query if shown_to(user, event)], user)
+
+
+OTHER_THREAD = ("other", "to", "source")
+
+
+def discreet(events, user):
+    """Leave out what the viewer may not know: the title of another thread they cannot see, and (for all but
+    the steward) why a post was hidden."""
+    refs = {e.data[key] for e in events for key in OTHER_THREAD if isinstance(e.data.get(key), int)}
+    seen = {t.id for t in rules.visible_threads(user).where(Thread.id.in_(refs))} if refs else set()
+    for event in events:
+        other = next((event.data[key] for key in OTHER_THREAD if key in event.data), None)
+        if other is not None and other not in seen and event.action != "merged_in":
+            event.data = {**event.data, "title": None}
+        if event.action == "post_hidden" and not rules.is_steward(user):
+            event.data = {**event.data, "reason": None}
+    return events
 
 
 def page(thread, user, number, size):
@@ -133,16 +150,16 @@ TEXTS = {
     "pinned_off": lambda d: "unpinned this thread",
     "locked_on": lambda d: "locked this thread: no new replies",
     "locked_off": lambda d: "unlocked this thread",
-    "post_hidden": lambda d: "hid a post (%s)" % d.get("reason"),
+    "post_hidden": lambda d: "hid a post (%s)" % d["reason"] if d.get("reason") else "hid a post",
     "post_unhidden": lambda d: "showed a hidden post again",
     "post_edited": lambda d: "edited a post",
-    "post_moved_in": lambda d: "moved a reply here from “%s”" % d["title"],
-    "post_moved_out": lambda d: "moved a reply to “%s”" % d["title"],
-    "split_in": lambda d: "started this thread from a reply in “%s”" % d["title"],
-    "split_out": lambda d: "moved a reply into a new thread, “%s”" % d["title"],
+    "post_moved_in": lambda d: "moved a reply here from %s" % _title(d),
+    "post_moved_out": lambda d: "moved a reply to %s" % _title(d),
+    "split_in": lambda d: "started this thread from a reply in %s" % _title(d),
+    "split_out": lambda d: "moved a reply into a new thread, %s" % _title(d),
     "merged_in": lambda d: "merged “%s” into this thread" % d["title"],
-    "linked": lambda d: "linked this thread to “%s”" % d["title"],
-    "unlinked": lambda d: "unlinked this thread from “%s”" % d["title"],
+    "linked": lambda d: "linked this thread to %s" % _title(d),
+    "unlinked": lambda d: "unlinked this thread from %s" % _title(d),
     "steward_note": lambda d: "added a steward’s note",
     "thread_started": lambda d: "started “%s”" % d["title"],
     "replied": lambda d: "replied",
@@ -155,6 +172,10 @@ TEXTS = {
     "password_set": lambda d: "set their password from a link",
     "password_changed": lambda d: "changed their password",
 }
+
+
+def _title(data):
+    return "“%s”" % data["title"] if data.get("title") else "a thread you cannot see"
 
 
 def _changes(data):

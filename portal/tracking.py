@@ -23,6 +23,11 @@ def record(action, actor, thread=None, **data):
     return Event.create(action=action, actor=actor, thread=thread, data=data, created=now())
 
 
+def touch(thread):
+    """Mark the thread as changed now, so open pages, lists and the board pick the change up."""
+    Thread.update(changed_at=now()).where(Thread.id == thread.id).execute()
+
+
 def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
     moment = now()
     addressed_ids = sorted(set(addressed_ids))
@@ -74,7 +79,9 @@ def reply(thread, author, body):
         )
         search.index_post(post)
         record("replied", author, thread, post=post.id)
-        Thread.update(last_activity=moment, post_count=Thread.post_count + 1).where(Thread.id == thread.id).execute()
+        Thread.update(last_activity=moment, changed_at=moment, post_count=Thread.post_count + 1).where(
+            Thread.id == thread.id
+        ).execute()
         live = Thread.select(Thread.status).where(Thread.id == thread.id).scalar() in LIVE_STATUSES
         answered = live and _move_waits_on_reply(thread, author, moment, post)
         post.blind_mentions = notify.replied(thread, author, post, answered)
@@ -205,7 +212,7 @@ def _change_status(thread, actor, allowed_from, to, event_data=None, reopened=Fa
     with database.atomic():
         before = Thread.select(Thread.status).where(Thread.id == thread.id).scalar()
         updated = (
-            Thread.update(status=to, last_activity=moment, **changes)
+            Thread.update(status=to, last_activity=moment, changed_at=moment, **changes)
             .where((Thread.id == thread.id) & Thread.status.in_(allowed_from))
             .execute()
         )
@@ -215,6 +222,8 @@ def _change_status(thread, actor, allowed_from, to, event_data=None, reopened=Fa
             ThreadAddressee.update(waiting_since=moment).where(
                 (ThreadAddressee.thread == thread.id) & (ThreadAddressee.not_needed == False)
             ).execute()
+            # the owner's clock starts again too, not from when they first took the request on
+            Thread.update(owner_since=moment).where((Thread.id == thread.id) & Thread.owner.is_null(False)).execute()
         else:
             _end_waits(thread)
         refresh_waiting(thread)
@@ -241,6 +250,7 @@ def set_owner(thread, actor, owner):
         Thread.update(owner=after, owner_since=now() if owner else None).where(Thread.id == thread.id).execute()
         refresh_waiting(thread)
         names = dict(User.select(User.id, User.name).where(User.id.in_([i for i in (before, after) if i])).tuples())
+        touch(thread)
         record("owner_changed", actor, thread, before=names.get(before), after=names.get(after))
 
 
@@ -250,6 +260,7 @@ def set_follow_up(thread, actor, day):
         if before == day:
             return
         Thread.update(follow_up_on=day).where(Thread.id == thread.id).execute()
+        touch(thread)
         record("follow_up_set", actor, thread, before=before and before.isoformat(), after=day and day.isoformat())
 
 
@@ -261,6 +272,7 @@ def add_addressee(thread, actor, organisation):
             raise Conflict("%s is already addressed." % organisation.name)
         ThreadAddressee.create(thread=thread, organisation=organisation, added=moment, waiting_since=moment)
         refresh_waiting(thread)
+        touch(thread)
         record("addressee_added", actor, thread, organisation=organisation.id, name=organisation.name)
         notify.addressed(thread, actor, organisation)
 
@@ -273,6 +285,7 @@ def remove_addressee(thread, actor, organisation):
         if not ThreadAddressee.delete().where(_addressee(thread, organisation.id)).execute():
             raise Conflict("%s is not addressed any more." % organisation.name)
         refresh_waiting(thread)
+        touch(thread)
         record("addressee_removed", actor, thread, organisation=organisation.id, name=organisation.name)
 
 
@@ -288,6 +301,7 @@ def mark_not_needed(thread, actor, organisation):
         if not updated:
             raise Conflict("%s is already marked as not needed." % organisation.name)
         refresh_waiting(thread)
+        touch(thread)
         record("addressee_not_needed", actor, thread, organisation=organisation.id, name=organisation.name)
 
 

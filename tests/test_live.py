@@ -66,3 +66,26 @@ def test_board_rows_refresh_and_resolved_ones_say_so(as_person):
     changed = client.get(url, headers=HTMX).text
     assert 'id="request-%d" class="board-row" hx-swap-oob="true"' % staying.id in changed and "Answered" in changed
     assert "is resolved now." in changed and 'id="request-%d" class="board-row board-row--gone"' % going.id in changed
+
+
+def test_polls_tell_nothing_about_restricted_threads(as_person):
+    thread = make_request(make_user(), [make_org()], visibility="restricted")
+    since = (thread.changed_at - timedelta(seconds=1)).isoformat()
+    outsider = as_person(make_user())
+    assert outsider.get("/live/threads?ids=%d&since=%s" % (thread.id, since)).status_code == 204
+    assert outsider.get("/board/live?ids=%d&since=%s" % (thread.id, since)).status_code == 204
+
+
+def test_steward_actions_reach_open_pages_without_reordering_lists(as_person):
+    charity, council = make_org(), make_org(kind="local_authority")
+    older = make_request(make_user(charity), [council], title="Older")
+    make_request(make_user(charity), [council], title="Newer")
+    steward = make_steward()
+    client = as_person(steward)
+    url = poll_url(client.get("/board").text, 'id="live-rows" hx-get="')
+    thread_url = poll_url(client.get("/threads/%d" % older.id).text, 'id="live" hx-get="')
+    tracking.set_owner(older, steward, steward)
+    assert 'id="request-%d"' % older.id in client.get(url, headers=HTMX).text
+    assert client.get(thread_url, headers=HTMX).status_code == 200
+    listing = client.get("/threads").text
+    assert listing.index(">Newer<") < listing.index(">Older<")

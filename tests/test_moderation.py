@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from portal import clock, moderation, tracking
-from portal.models import Event, Post, PostRevision, Thread, ThreadLink
+from portal.models import Event, Notification, Post, PostRevision, Thread, ThreadLink
 
 from .builders import make_org, make_request, make_steward, make_thread, make_user
 
@@ -62,7 +62,8 @@ def test_hidden_post_shows_a_notice_to_others_and_the_text_to_the_steward(as_per
     assert "This post was hidden by the steward." in other and "Something unkind" not in other
     own = client.get("/threads/%d" % thread.id).text
     assert "Something unkind" in own and "Reason: Not kind" in own
-    assert "Sam Steward hid a post (Not kind)" in other
+    assert "Sam Steward hid a post ·" in other and "Not kind" not in other  # the reason is for stewards
+    assert "Sam Steward hid a post (Not kind)" in own
     client.post("/posts/%d/unhide" % reply.id)
     assert "Something unkind" in as_person(author).get("/threads/%d" % thread.id).text
     assert Event.select().where(Event.action == "post_hidden").count() == 1
@@ -217,3 +218,46 @@ def test_audit_log_lists_and_filters_every_event(as_person, steward):
     assert "Old thread" in client.get("/audit?since=not-a-date&person=abc").text
     fragment = client.get("/audit?action=owner_changed", headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and "made Sam Steward the owner" in fragment
+
+
+def test_merge_refuses_to_widen_a_restricted_target(as_person, steward):
+    charity, council, other = make_org(), make_org(), make_org()
+    secret = make_request(make_user(charity), [council], visibility="restricted", title="Secret")
+    public = make_request(make_user(charity), [other], title="Public")
+    response = as_person(steward).post(
+        "/threads/%d/merge" % public.id, data={"target": secret.id}, follow_redirects=True
+    )
+    assert "cannot see that restricted thread" in response.text
+    assert Thread.get_by_id(public.id).merged_into_id is None
+    assert as_person(make_user(other)).get("/threads/%d" % secret.id).status_code == 404
+
+
+def test_split_refuses_a_reply_whose_organisation_cannot_see_the_restricted_thread(as_person, steward):
+    charity, council = make_org(), make_org()
+    secret = make_request(make_user(charity), [council], visibility="restricted")
+    reply = tracking.reply(secret, steward, "A note from the steward")
+    response = as_person(steward).post(
+        "/posts/%d/split" % reply.id, data={"kind": "update", "title": "Leak"}, follow_redirects=True
+    )
+    assert "cannot start a thread" in response.text
+    assert not Thread.select().where(Thread.title == "Leak").exists()
+
+
+def test_timeline_events_do_not_name_threads_the_reader_cannot_see(as_person, steward):
+    charity, council = make_org(), make_org()
+    public = make_thread(make_user(charity), title="Public")
+    secret = make_request(make_user(charity), [council], visibility="restricted", title="Secret title")
+    moderation.link(public, secret, steward)
+    outsider = as_person(make_user())
+    page = outsider.get("/threads/%d" % public.id).text
+    assert "Secret title" not in page and "linked this thread to a thread you cannot see" in page
+    assert "linked this thread to “Secret title”" in as_person(steward).get("/threads/%d" % public.id).text
+
+
+def test_merge_notifies_those_who_replied_in_the_merged_thread(steward):
+    author, replier = make_user(), make_user()
+    source, target = make_thread(author, title="Source"), make_thread(make_user(), title="Target")
+    tracking.reply(source, replier, "I was here")
+    moderation.merge(source, target, steward)
+    kinds = [n.kind for n in Notification.select().where(Notification.user == replier.id)]
+    assert kinds == ["merged"]

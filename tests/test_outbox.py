@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from portal import clock, notify, outbox, schedule, tracking
-from portal.models import Notification, Outbox, User
+from portal.models import Notification, Outbox, Thread, User
 
 from .builders import make_org, make_request, make_steward, make_user
 
@@ -66,22 +66,63 @@ def test_two_workers_never_claim_the_same_message(mail_server):
     assert not {m.id for m in first} & {m.id for m in second}
 
 
-def test_a_message_that_keeps_failing_is_marked_failed_and_the_steward_can_retry(as_person, mail_server):
+def test_a_long_outage_loses_nothing(mail_server):
     queue_mails(1)
     moment = clock.now()
-    for _ in range(outbox.MAX_ATTEMPTS):
+    for _ in range(20):  # more than two days of trying
         moment += timedelta(hours=7)
         with clock.fixed_at(moment):
             outbox.send_batch("worker")
+    waiting = Outbox.get()
+    assert waiting.failed_at is None and waiting.attempts == 20 and "refused" in waiting.last_error
+    mail_server.start()
+    with clock.fixed_at(moment + timedelta(hours=7)):
+        assert outbox.send_batch("worker") == 1
+
+
+def test_a_refused_message_is_marked_failed_and_the_steward_can_retry(as_person, mail_server):
+    mail_server.start()
+    charity, council = make_org(), make_org(kind="local_authority")
+    make_user(council, email="bounce@council.example.org")
+    make_request(make_user(charity), [council], title="Tonight")
+    assert outbox.send_batch("worker") == 0
     failed = Outbox.get()
-    assert failed.failed_at is not None and failed.attempts == outbox.MAX_ATTEMPTS
+    assert failed.failed_at is not None and "No such mailbox" in failed.last_error
     client = as_person(make_steward())
     page = client.get("/outbox").text
-    assert failed.subject in page and "Connection refused" in page
+    assert failed.subject in page and "No such mailbox" in page
     assert client.post("/outbox/%d/retry" % failed.id).status_code == 303
-    mail_server.start()
-    assert outbox.send_batch("worker") == 1
+    assert Outbox.get_by_id(failed.id).failed_at is None
     assert as_person(make_user()).get("/outbox").status_code == 403
+
+
+def test_one_bad_message_does_not_stop_the_worker(mail_server):
+    mail_server.start()
+    queue_mails(2)
+    Outbox.create(to_address="someone@example.org\r\nBcc: all@example.org", subject="Broken", text="x", html="x")
+    outbox.run(once=True, worker="survivor")
+    assert len(mail_server.messages) == 2
+    broken = Outbox.get(Outbox.subject == "Broken")
+    assert broken.failed_at is not None and broken.sent_at is None
+
+
+def test_a_title_with_line_breaks_cannot_break_an_email(as_person, mail_server):
+    mail_server.start()
+    charity, council = make_org(), make_org(kind="local_authority")
+    make_user(council)
+    as_person(make_user(charity)).post(
+        "/threads/new",
+        data={
+            "kind": "need",
+            "title": "Bed tonight\r\nBcc: everyone@example.org",
+            "body": "Please",
+            "addressed_to": [council.id],
+            "visibility": "all",
+        },
+    )
+    assert outbox.send_batch("worker") == 1
+    assert mail_server.messages[0]["Subject"].endswith("is asked: Bed tonight Bcc: everyone@example.org")
+    assert mail_server.messages[0]["Bcc"] is None
 
 
 def test_invitation_and_password_reset_are_emailed(as_person, client, mail_server):
@@ -198,3 +239,29 @@ def test_outbox_run_once_sends_and_schedules(mail_server):
     queue_mails(2)
     outbox.run(once=True, worker="cli")
     assert len(mail_server.messages) == 2
+
+
+def test_two_workers_send_each_digest_and_follow_up_notice_once():
+    steward = make_steward(created=clock.now() - timedelta(days=2))
+    thread = make_request(make_user(), [make_org()], title="Chase this")
+    tracking.set_follow_up(thread, steward, date(2020, 1, 1))
+    # the second worker read what was due before the first worker acted on it
+    stale_follow_ups, stale_readers = list(schedule.due_follow_ups()), list(schedule.digest_readers())
+    schedule.follow_ups_due()
+    schedule.follow_ups_due(stale_follow_ups)
+    assert Notification.select().where(Notification.kind == "follow_up_due").count() == 1
+    schedule.digests()
+    schedule.digests(stale_readers)
+    assert len(digests_to(steward)) == 1
+
+
+def test_reopening_restarts_the_owners_clock():
+    steward = make_steward()
+    start = clock.now() - timedelta(days=40)
+    with clock.fixed_at(start):
+        thread = make_request(make_user(), [make_org()])
+        tracking.set_owner(thread, steward, steward)
+        tracking.resolve(thread, steward)
+    tracking.reopen(thread, steward)
+    fresh = Thread.get_by_id(thread.id)
+    assert fresh.owner_since > start + timedelta(days=39)

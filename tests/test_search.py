@@ -311,7 +311,7 @@ def test_migration_0005_indexes_the_posts_already_there(tmp_path):
         "(2, 1, 1, 1, 'Unkind', '<p>Unkind</p>', '2026-01-03', 1)",
     ]:
         db.execute_sql(sql)
-    runner.up()
+    runner.up("0005_search")
     rows = db.execute_sql("SELECT post_id, title, body FROM post_search").fetchall()
     assert [tuple(row) for row in rows] == [(1, "Winter shelter", "Beds & more")]
     match = "SELECT rowid FROM post_search_fts WHERE post_search_fts MATCH ?"
@@ -319,5 +319,5 @@ def test_migration_0005_indexes_the_posts_already_there(tmp_path):
     assert db.execute_sql(match, ('"unkind"',)).fetchall() == []
     db.execute_sql("DELETE FROM post WHERE id = 1")  # the index follows the post table
     assert db.execute_sql(match, ('"shelter"',)).fetchall() == []
-    assert runner.down() == ["0005_search"]
-    assert runner.up() == ["0005_search"]
+    assert runner.down("0005_search") == ["0005_search"]
+    assert runner.up("0005_search") == ["0005_search"]

@@ -19,7 +19,7 @@ from ..models import (
     User,
     attach_addressees,
 )
-from ..paging import Page, page_number
+from ..paging import Page, id_from, page_number
 from ..tracking import Conflict
 from .threads import get_visible_thread
 
@@ -164,8 +164,8 @@ def link_thread(barrier, thread):
 def link(barrier_id):
     require_steward()
     barrier = get_barrier(barrier_id)
-    value = request.form.get("thread", "").strip().lstrip("#")
-    thread = Thread.listing().where(Thread.id == int(value)).first() if value.isdigit() else None
+    thread_id = id_from(request.form.get("thread"))
+    thread = Thread.listing().where(Thread.id == thread_id).first() if thread_id else None
     if thread is None:
         flash("Enter the number of an existing thread.", "error")
     else:
@@ -177,8 +177,8 @@ def link(barrier_id):
 def link_from_thread(thread_id):
     require_steward()
     thread = get_visible_thread(thread_id)
-    value = request.form.get("barrier", "")
-    barrier = Barrier.get_or_none(Barrier.id == int(value)) if value.isdigit() else None
+    barrier_id = id_from(request.form.get("barrier"))
+    barrier = Barrier.get_or_none(Barrier.id == barrier_id) if barrier_id else None
     if barrier is None:
         flash("Choose a barrier from the list.", "error")
     else:

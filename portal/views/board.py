@@ -182,11 +182,11 @@ def live():
     since, ids = live_args()
     if not changed_since(since, ids):
         return "", 204
-    rows = list(live_requests(current_user).where(Thread.id.in_(ids) & (Thread.last_activity > since)))
+    rows = list(live_requests(current_user).where(Thread.id.in_(ids) & (Thread.changed_at > since)))
     attach_addressees(rows)
     still = {t.id for t in rows}
     gone = rules.visible_threads(current_user).where(
-        Thread.id.in_(ids) & (Thread.last_activity > since) & Thread.id.not_in(still or [0])
+        Thread.id.in_(ids) & (Thread.changed_at > since) & Thread.id.not_in(still or [0])
     )
     owners = list(User.stewards())
 

@@ -8,9 +8,10 @@ from peewee import JOIN
 
 from .. import moderation, outbox, rules, timeline
 from ..clock import LONDON
+from ..forms import one_line
 from ..htmx import render
 from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, Thread, User
-from ..paging import Page, page_number
+from ..paging import Page, id_from, page_number
 from .requests import act, refuse
 from .threads import get_post, get_visible_thread
 
@@ -25,8 +26,8 @@ def require_steward():
 
 def other_thread(field="target"):
     """The thread named by number in the form, or None."""
-    value = request.form.get(field, "").strip().lstrip("#")
-    return Thread.listing().where(Thread.id == int(value)).first() if value.isdigit() else None
+    thread_id = id_from(request.form.get(field))
+    return Thread.listing().where(Thread.id == thread_id).first() if thread_id else None
 
 
 @bp.post("/threads/<int:thread_id>/<any(pin, lock):flag>")
@@ -122,7 +123,7 @@ def move(post_id):
 @bp.post("/posts/<int:post_id>/split")
 def split(post_id):
     post, thread = get_post(post_id)
-    kind, title = request.form.get("kind", ""), request.form.get("title", "").strip()
+    kind, title = request.form.get("kind", ""), one_line(request.form.get("title", ""))
     if kind not in THREAD_KINDS or not title or len(title) > 200:
         return refuse_on_post(post, "Choose a kind and give the new thread a title (under 200 characters).")
     try:

@@ -12,9 +12,10 @@ from jinja2_fragments.flask import render_block
 from peewee import fn
 
 from .. import rules, timeline, tracking
-from ..forms import ReplyForm
+from ..forms import ReplyForm, one_line
 from ..htmx import wants_fragment
 from ..models import CLOSE_REASONS, Event, Organisation, User
+from ..paging import id_from
 from .auth import safe_next
 from .board import board_row, today
 from .threads import get_visible_thread
@@ -99,7 +100,7 @@ def change_status(thread_id):
     if action == "close":
         if not rules.is_steward(current_user):
             abort(403)
-        reason, note = request.form.get("reason", ""), request.form.get("note", "").strip()
+        reason, note = request.form.get("reason", ""), one_line(request.form.get("note", ""))
         if reason not in CLOSE_REASONS:
             return refuse(thread, "Choose why you are closing the request.")
         if reason == "other" and not note:
@@ -115,14 +116,10 @@ def change_status(thread_id):
 @bp.post("/threads/<int:thread_id>/owner")
 def set_owner(thread_id):
     thread = steward_thread(thread_id)
-    owner_id = request.form.get("owner", "")
     owner = None
-    if owner_id:
-        owner = (
-            User.get_or_none((User.id == owner_id) & (User.role == "steward") & User.active)
-            if owner_id.isdigit()
-            else None
-        )
+    if request.form.get("owner"):
+        owner_id = id_from(request.form["owner"])
+        owner = User.get_or_none((User.id == owner_id) & (User.role == "steward") & User.active) if owner_id else None
         if owner is None:
             return refuse(thread, "Choose a steward as the owner.")
     message = "%s owns this request now." % owner.name if owner else "The request has no owner now."
@@ -146,8 +143,8 @@ def set_follow_up(thread_id):
 @bp.post("/threads/<int:thread_id>/addressees")
 def add_addressee(thread_id):
     thread = steward_thread(thread_id)
-    value = request.form.get("organisation", "")
-    organisation = Organisation.get_or_none(Organisation.id == value) if value.isdigit() else None
+    organisation_id = id_from(request.form.get("organisation"))
+    organisation = Organisation.get_or_none(Organisation.id == organisation_id) if organisation_id else None
     if organisation is None or not organisation.active:
         return refuse(thread, "Choose an organisation to address the request to.")
     return act(

@@ -1,6 +1,6 @@
 """Threads: the filterable list, starting a thread, reading, replying, editing and status changes."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -25,7 +25,7 @@ from ..models import (
     attach_themes,
     with_theme,
 )
-from ..paging import Page, page_number
+from ..paging import Page, id_from, page_number
 from ..text import slugify
 
 bp = Blueprint("threads", __name__)
@@ -150,7 +150,9 @@ def set_themes(thread_id):
     thread = get_visible_thread(thread_id)
     if not rules.can_tag_thread(current_user, thread):
         abort(403)
-    chosen = [int(v) for v in request.form.getlist("theme") if v.isdigit()]
+    chosen = [id_from(v) for v in request.form.getlist("theme")]
+    if None in chosen:
+        abort(400)
     known = {t.id for t in Theme.select(Theme.id).where(Theme.id.in_(chosen or [0]))}
     if set(chosen) - known:
         abort(400)
@@ -250,13 +252,21 @@ def live_args():
         since = datetime.fromisoformat(request.args["since"])
     except (KeyError, ValueError):
         abort(400)
-    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.isdigit()][:200]
+    if since.tzinfo:
+        since = since.astimezone(UTC).replace(tzinfo=None)
+    ids = [i for i in map(id_from, request.args.get("ids", "").split(",")[:200]) if i]
     return since, ids
 
 
 def changed_since(since, ids):
     """Whether any of these threads changed after `since`: one small query."""
-    latest = Thread.select(fn.MAX(Thread.last_activity)).where(Thread.id.in_(ids)).scalar() if ids else None
+    if not ids:
+        return False
+    latest = (
+        Thread.select(fn.MAX(Thread.changed_at))
+        .where(Thread.id.in_(ids) & rules.visible_filter(current_user) & Thread.merged_into.is_null())
+        .scalar()
+    )
     return latest is not None and latest > since
 
 
@@ -264,7 +274,7 @@ def changed_since(since, ids):
 def live(thread_id):
     """New posts and events since the page was drawn, or 204 when there are none."""
     since, _ = live_args()
-    latest = Thread.select(Thread.last_activity).where(
+    latest = Thread.select(Thread.changed_at).where(
         (Thread.id == thread_id) & rules.visible_filter(current_user) & Thread.merged_into.is_null()
     )
     latest = latest.scalar()
@@ -293,7 +303,7 @@ def live_rows():
     since, ids = live_args()
     if not changed_since(since, ids):
         return "", 204
-    threads = list(rules.visible_threads(current_user).where(Thread.id.in_(ids) & (Thread.last_activity > since)))
+    threads = list(rules.visible_threads(current_user).where(Thread.id.in_(ids) & (Thread.changed_at > since)))
     attach_addressees(threads)
     heading = "h3" if request.args.get("heading") == "h3" else "h2"
     return render_template("threads/_live_rows.html", threads=threads, heading=heading, ids=ids)

@@ -82,6 +82,13 @@ def new_thread_with_errors(page):
     settled(page)
 
 
+def a_barrier(page):
+    page.goto("/barriers")
+    page.get_by_role("link", name=demo.BARRIERS[0][0]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo.BARRIERS[0][0])
+    settled(page)
+
+
 def board_filtered(page):
     page.goto("/board")
     page.get_by_label("Status").select_option(label="Answered")
@@ -119,7 +126,7 @@ STATES = [
     ("search with results", MEMBER, visit("/search?q=bed")),
     ("search with nothing found", MEMBER, visit("/search?q=zebra")),
     ("barriers", MEMBER, visit("/barriers")),
-    ("a barrier", STEWARD, visit("/barriers/1")),
+    ("a barrier", STEWARD, a_barrier),
     ("recording a barrier", STEWARD, visit("/barriers/new")),
     ("themes", STEWARD, visit("/themes")),
     ("check-ins", STEWARD, visit("/checkins")),

@@ -1,7 +1,7 @@
 """The partner portal: create_app() builds the Flask application."""
 
-from flask import Flask, abort, jsonify, render_template, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Flask, abort, flash, jsonify, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
@@ -37,11 +37,14 @@ class BoundedInt(IntegerConverter):
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    person_id = id_from(user_id)
-    if person_id is None:
+def load_user(session_id):
+    """The person a session belongs to, unless their sessions were ended since (a new session version)."""
+    person_id, _, version = session_id.partition(":")
+    person_id = id_from(person_id)
+    if person_id is None or not version.isascii() or not version.isdigit():
         return None
-    return models.User.with_organisation().where(models.User.id == person_id).first()
+    person = models.User.with_organisation().where(models.User.id == person_id).first()
+    return person if person and person.session_version == int(version) else None
 
 
 def create_app(test_config=None):
@@ -107,8 +110,14 @@ def create_app(test_config=None):
 
 
 def _add_request_hooks(app):
+    from .views.auth import session_expired
+
     @app.before_request
     def require_sign_in():
+        if current_user.is_authenticated and session_expired():
+            logout_user()
+            session.clear()
+            flash("You were signed out because the session was old or unused for a while. Sign in again.", "info")
         if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
             return None
         if request.endpoint is None:
@@ -123,6 +132,8 @@ def _add_request_hooks(app):
     @app.after_request
     def headers(response):
         response.headers.update(SECURITY_HEADERS)
+        if request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return add_vary(response)
 
     @app.teardown_request

@@ -1,34 +1,107 @@
 """People, organisations and passwords: sign-in, set-password links and their events. No Flask here."""
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
+from peewee import fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import mail
 from .clock import now
 from .db import database
-from .models import Organisation, PasswordLink, User
+from .models import Organisation, PasswordLink, SignInThrottle, User
 from .tracking import record
 
 # Checked against when nobody has the email given, so a wrong email takes as long as a wrong password.
 _NOBODY = generate_password_hash("nobody has this password")
+_CURRENT_METHOD = _NOBODY.split("$", 1)[0]
+log = logging.getLogger(__name__)
 
 
 def hash_password(password):
     return generate_password_hash(password)  # scrypt, werkzeug's current default
 
 
-def authenticate(email, password):
-    """The active person with this email and password, or None; never says which part was wrong."""
-    person = User.with_organisation().where(User.email == email.strip().lower()).first()
-    if not check_password_hash(person.password_hash if person and person.password_hash else _NOBODY, password):
+FREE_TRIES = 5  # failed sign-ins before each further try must wait
+MAX_WAIT = timedelta(hours=1)
+FORGET_AFTER = timedelta(hours=24)
+
+
+class Throttled(Exception):
+    """Too many failed sign-ins for this email address or from this network address."""
+
+    def __init__(self, until):
+        super().__init__(until)
+        self.until = until
+
+
+def _throttle_keys(email, address):
+    # stored as hashes: the throttle needs to recognise an address, not to keep it
+    return [hashlib.sha256(("%s:%s" % pair).encode()).hexdigest() for pair in (("email", email), ("ip", address))]
+
+
+def _wait(failures):
+    """No wait for the first tries, then 1, 2, 4 ... minutes, at most an hour."""
+    return min(timedelta(minutes=2 ** (failures - FREE_TRIES)), MAX_WAIT) if failures >= FREE_TRIES else None
+
+
+def _record_failure(keys):
+    moment = now()
+    with database.atomic():
+        for key in keys:
+            row = SignInThrottle.get_or_none(SignInThrottle.key == key)
+            failures = 1 if row is None or row.last_failure < moment - FORGET_AFTER else row.failures + 1
+            wait = _wait(failures)
+            (
+                SignInThrottle.insert(
+                    key=key, failures=failures, last_failure=moment, blocked_until=moment + wait if wait else None
+                )
+                .on_conflict(
+                    conflict_target=[SignInThrottle.key],
+                    update={
+                        SignInThrottle.failures: failures,
+                        SignInThrottle.last_failure: moment,
+                        SignInThrottle.blocked_until: moment + wait if wait else None,
+                    },
+                )
+                .execute()
+            )
+
+
+def needs_rehash(password_hash):
+    """Whether a hash was made with other parameters than today's default (werkzeug's "method:params$...")."""
+    return password_hash.split("$", 1)[0] != _CURRENT_METHOD
+
+
+def authenticate(email, password, address):
+    """The active person with this email and password, or None; never says which part was wrong. Raises
+    Throttled, whether or not the address belongs to anyone, after too many failures."""
+    email = email.strip().lower()
+    keys = _throttle_keys(email, address)
+    blocked = SignInThrottle.select(fn.MAX(SignInThrottle.blocked_until)).where(SignInThrottle.key.in_(keys)).scalar()
+    if blocked and blocked > now():
+        raise Throttled(blocked)
+    person = User.with_organisation().where(User.email == email).first()
+    good = check_password_hash(person.password_hash if person and person.password_hash else _NOBODY, password)
+    if not good or not person.active:
+        _record_failure(keys)
+        log.warning("sign-in failed")
         return None
-    if not person.active:
-        return None
-    User.update(last_seen=now()).where(User.id == person.id).execute()
+    with database.atomic():
+        SignInThrottle.delete().where(SignInThrottle.key == keys[0]).execute()
+        changes = {"last_seen": now()}
+        if needs_rehash(person.password_hash):
+            changes["password_hash"] = hash_password(password)
+        User.update(changes).where(User.id == person.id).execute()
+    log.info("sign-in: person %d", person.id)
     return person
+
+
+def end_sessions(person):
+    """Sign the person out everywhere: every session carries the version it was made with."""
+    User.update(session_version=User.session_version + 1).where(User.id == person.id).execute()
 
 
 def save_organisation(form_data, actor, organisation=None):
@@ -51,6 +124,8 @@ def save_person(form_data, actor, person=None):
         else:
             before = {k: getattr(person, k if k != "organisation" else "organisation_id") for k in form_data}
             User.update(**form_data).where(User.id == person.id).execute()
+            if person.active and not form_data.get("active", True):
+                end_sessions(person)
             record("person_edited", actor, person=person.id, before=before, after=form_data)
     return person
 
@@ -110,7 +185,9 @@ def use_password_link(link, password):
         )
         if not spent:
             return False
-        User.update(password_hash=hash_password(password)).where(User.id == link.user_id).execute()
+        User.update(password_hash=hash_password(password), session_version=User.session_version + 1).where(
+            User.id == link.user_id
+        ).execute()
         record("password_set", link.user, person=link.user_id)
     return True
 
@@ -120,7 +197,9 @@ def change_password(person, current, new):
     if not check_password_hash(person.password_hash, current):
         return False
     with database.atomic():
-        User.update(password_hash=hash_password(new)).where(User.id == person.id).execute()
+        User.update(password_hash=hash_password(new), session_version=User.session_version + 1).where(
+            User.id == person.id
+        ).execute()
         record("password_changed", person, person=person.id)
     return True
 

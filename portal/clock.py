@@ -23,6 +23,11 @@ def fixed_at(moment):
         _fixed = before
 
 
+def seconds():
+    """Now as seconds since the epoch (for what a session remembers)."""
+    return now().replace(tzinfo=UTC).timestamp()
+
+
 def in_london(moment):
     return moment.replace(tzinfo=UTC).astimezone(LONDON)
 

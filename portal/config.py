@@ -22,7 +22,12 @@ def from_environment():
         "ENVIRONMENT": environment,
         "SECRET_KEY": secret_key,
         "DATABASE_URL": os.environ.get("DATABASE_URL") or "sqlite:///%s" % (ROOT / "instance" / "portal.db"),
+        # outside development the cookie is __Host- prefixed: only over HTTPS, only for this exact host
+        "SESSION_COOKIE_NAME": "portal_session" if development else "__Host-portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
+        "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
+        "MAX_CONTENT_LENGTH": 512 * 1024,  # no uploads: nothing anyone sends is bigger than a long post
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -1,5 +1,9 @@
 """The WTForms classes, one per form."""
 
+import gzip
+from functools import cache
+from pathlib import Path
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -226,6 +230,18 @@ class PersonForm(FlaskForm):
             raise ValidationError("Someone already uses this email address")
 
 
+def not_common(form, field):
+    """Refuse passwords on a list of 20,000 common ones (Django's list, shipped with the portal: no network)."""
+    if field.data and field.data.lower() in common_passwords():
+        raise ValidationError("This password is too common: people trying to break in try it first. Choose another")
+
+
+@cache
+def common_passwords():
+    with gzip.open(Path(__file__).parent / "data" / "common-passwords.txt.gz", "rt") as listing:
+        return frozenset(line.strip().lower() for line in listing)
+
+
 def new_password_fields():
     return (
         PasswordField(
@@ -233,6 +249,7 @@ def new_password_fields():
             [
                 DataRequired("Enter a new password"),
                 Length(min=MIN_PASSWORD, max=1000, message="Use at least %d characters" % MIN_PASSWORD),
+                not_common,
             ],
             description="At least %d characters. A few unrelated words make a strong one." % MIN_PASSWORD,
         ),

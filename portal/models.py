@@ -71,6 +71,7 @@ class User(UserMixin, BaseModel):
     active = BooleanField(default=True)
     last_seen = DateTimeField(null=True)
     created = DateTimeField(default=now)
+    session_version = IntegerField(default=0)  # bumped to end every session of this person
     email_frequency = CharField(max_length=10, default="immediate")
     digest_hour = IntegerField(default=8)
     last_digest_at = DateTimeField(null=True)
@@ -78,6 +79,10 @@ class User(UserMixin, BaseModel):
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self):
+        """What the session remembers: the person and their session version, so sessions can be ended."""
+        return "%d:%d" % (self.id, self.session_version)
 
     @property
     def is_steward(self):
@@ -333,6 +338,26 @@ class Outbox(BaseModel):
         indexes = ((("sent_at", "failed_at", "send_after"), False),)
 
 
+class SignInThrottle(BaseModel):
+    """Failed sign-ins per email address and per network address, shared by every worker process."""
+
+    key = CharField(max_length=300, unique=True)
+    failures = IntegerField(default=0)
+    last_failure = DateTimeField()
+    blocked_until = DateTimeField(null=True)
+
+
+class ReadLog(BaseModel):
+    """Who opened a restricted thread, and when."""
+
+    user = ForeignKeyField(User)
+    thread = ForeignKeyField(Thread)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("thread", "created"), False), (("user", "created"), False))
+
+
 BARRIER_STATUSES = {
     "raised": "Raised",
     "being_worked_on": "Being worked on",
@@ -452,4 +477,6 @@ TABLES = [
     BarrierThread,
     BarrierHolder,
     BarrierLog,
+    SignInThrottle,
+    ReadLog,
 ]

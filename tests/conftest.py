@@ -28,7 +28,10 @@ class Client(FlaskClient):
             if self.token is None:
                 self.token = TOKEN.search(self.get("/login", follow_redirects=True).text).group(1)
             data["csrf_token"] = self.token
-        return super().post(*args, **kwargs)
+        response = super().post(*args, **kwargs)
+        if args and str(args[0]).startswith(("/login", "/logout", "/set-password", "/account")):
+            self.token = None  # signing in or out, or changing a password, starts a new session
+        return response
 
     def sign_in(self, person, password=PASSWORD):
         response = self.post("/login", data={"email": person.email, "password": password})

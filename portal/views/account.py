@@ -5,6 +5,8 @@ from flask_login import current_user
 
 from .. import accounts
 from ..forms import ChangePasswordForm, EmailPreferencesForm
+from ..models import User
+from .auth import start_session
 
 bp = Blueprint("account", __name__)
 
@@ -22,7 +24,8 @@ def index():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if accounts.change_password(current_user, form.current_password.data, form.new_password.data):
-            flash("Your password is changed.", "success")
+            start_session(User.get_by_id(current_user.id))  # other sessions ended with the old password
+            flash("Your password is changed. Any other place you were signed in is signed out.", "success")
             return redirect(url_for(".index"), 303)
         form.current_password.errors.append("Your current password is not right")
     return page(form, email_form_for_now(), 422 if form.is_submitted() else 200)

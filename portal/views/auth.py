@@ -2,13 +2,34 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from .. import accounts
+from .. import accounts, clock
+from ..clock import now
 from ..forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from ..models import User
 
 bp = Blueprint("auth", __name__)
+
+
+def session_expired():
+    """Sessions end after a while unused and after an absolute lifetime; `seen` is refreshed once a minute."""
+    moment = clock.seconds()
+    started, seen = session.get("started", 0), session.get("seen", 0)
+    settings = current_app.config
+    if moment - started > settings["SESSION_MAX_HOURS"] * 3600 or moment - seen > settings["SESSION_IDLE_MINUTES"] * 60:
+        return True
+    if moment - seen > 60:
+        session["seen"] = moment
+    return False
+
+
+def start_session(person):
+    """Sign in with a fresh session: nothing of the previous one (or a planted one) survives."""
+    session.clear()
+    login_user(person)
+    session["started"] = session["seen"] = clock.seconds()
 
 
 def safe_next(target):
@@ -27,9 +48,16 @@ def login():
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        person = accounts.authenticate(form.email.data, form.password.data)
+        try:
+            person = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except accounts.Throttled as throttled:
+            minutes = max(1, round((throttled.until - now()).total_seconds() / 60))
+            form.form_errors.append(
+                "Too many tries. Wait %d minute%s, then try again." % (minutes, "" if minutes == 1 else "s")
+            )
+            return render_template("auth/login.html", form=form), 429
         if person:
-            login_user(person)
+            start_session(person)
             return redirect(safe_next(form.next.data) or url_for("home.index"), 303)
         form.form_errors.append("The email or password is not right. Check them and try again.")
     status = 422 if form.is_submitted() else 200
@@ -39,7 +67,10 @@ def login():
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
     if request.method == "POST":
+        if current_user.is_authenticated:
+            accounts.end_sessions(current_user)  # a copy of the cookie stops working too
         logout_user()
+        session.clear()
         flash("You have signed out.", "success")
         return redirect(url_for("auth.login"), 303)
     return render_template("auth/logout.html")
@@ -69,8 +100,7 @@ def set_password(token):
     if form.validate_on_submit():
         if not accounts.use_password_link(link, form.new_password.data):
             abort(409)
-        logout_user()
-        login_user(link.user)
+        start_session(User.get_by_id(link.user_id))
         flash("Your password is set. Welcome to the partner portal.", "success")
         return redirect(url_for("home.index"), 303)
     status = 422 if form.is_submitted() else 200

@@ -18,7 +18,15 @@ login_manager.login_message_category = "info"
 csrf = CSRFProtect()
 
 # Pages anyone may open without signing in.
-PUBLIC_ENDPOINTS = {"auth.login", "auth.forgot_password", "auth.set_password", "static", "healthz"}
+PUBLIC_ENDPOINTS = {
+    "auth.login",
+    "auth.forgot_password",
+    "auth.set_password",
+    "static",
+    "healthz",
+    "pages.accessibility",
+    "pages.privacy",
+}
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -71,6 +79,7 @@ def create_app(test_config=None):
         moderation,
         notifications,
         orgs,
+        pages,
         people,
         requests,
         search,
@@ -92,6 +101,7 @@ def create_app(test_config=None):
         orgs,
         people,
         account,
+        pages,
     ):
         app.register_blueprint(module.bp)
 
@@ -189,6 +199,7 @@ def _add_template_helpers(app):
         addressable=tracking.addressable,
         linked=moderation.linked_threads,
         stewards=models.User.stewards,
+        read_log=models.ReadLog.for_thread,
         CLOSE_REASONS=models.CLOSE_REASONS,
         page_url=page_url,
         live_cursor=lambda: clock.now().isoformat(),

@@ -357,6 +357,18 @@ class ReadLog(BaseModel):
     class Meta:
         indexes = ((("thread", "created"), False), (("user", "created"), False))
 
+    @classmethod
+    def for_thread(cls, thread, limit=50):
+        """The latest opens of a thread, newest first, with who opened it."""
+        return (
+            cls.select(cls, User, Organisation)
+            .join(User)
+            .join(Organisation)
+            .where(cls.thread == thread.id)
+            .order_by(cls.created.desc())
+            .limit(limit)
+        )
+
 
 BARRIER_STATUSES = {
     "raised": "Raised",

@@ -23,7 +23,7 @@ def make_user(organisation=None, role="member", name=None, **fields):
     organisation = organisation or make_org()
     fields.setdefault("email", "person%d@example.org" % number)
     return User.create(
-        name=name or "Person %d" % number, organisation=organisation, role=role, password_hash=_HASH, **fields
+        name=name or "Person %d" % number, organisation=organisation, role=role, **{"password_hash": _HASH, **fields}
     )
 
 

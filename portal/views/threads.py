@@ -8,6 +8,7 @@ from jinja2_fragments.flask import render_block
 from peewee import fn
 
 from .. import learning, moderation, notify, rules, timeline, tracking
+from ..clock import now
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
 from ..models import (
@@ -18,6 +19,7 @@ from ..models import (
     Organisation,
     Post,
     PostRevision,
+    ReadLog,
     Theme,
     Thread,
     User,
@@ -168,6 +170,8 @@ def show(thread_id):
     if not wants_fragment():  # reading the whole page marks the thread read
         first_unread = timeline.first_unread(thread, current_user, current_app.config["POSTS_PER_PAGE"])
         notify.read_thread(current_user, thread)
+        if thread.visibility == "restricted":
+            ReadLog.create(user=current_user.id, thread=thread.id, created=now())
     return show_thread(thread, ReplyForm(formdata=None), first_unread=first_unread)
 
 

@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
-from . import clock, config, models, moderation, rules, timeline, tracking
+from . import clock, config, guard, models, moderation, rules, timeline, tracking
 from .db import database, open_database
 from .htmx import add_vary
 from .paging import MAX_ID, id_from, page_url
@@ -199,6 +199,8 @@ def _add_template_helpers(app):
         addressable=tracking.addressable,
         linked=moderation.linked_threads,
         stewards=models.User.stewards,
+        highlight=guard.highlight,
+        describe_findings=guard.describe,
         read_log=models.ReadLog.for_thread,
         CLOSE_REASONS=models.CLOSE_REASONS,
         page_url=page_url,

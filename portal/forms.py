@@ -29,6 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from . import guard
 from .models import (
     BARRIER_STATUSES,
     EMAIL_FREQUENCIES,
@@ -108,7 +109,22 @@ def body_field(label):
     )
 
 
-class ThreadForm(FlaskForm):
+class GuardedText:
+    """Forms whose text goes through the personal-data guard: held until changed or confirmed as needed."""
+
+    confirm_personal = BooleanField("I have checked: these details are needed here, and I may share them")
+    personal_data = ()
+
+    def validate_body(self, field):
+        self.personal_data = guard.findings(field.data or "")
+        if self.personal_data and not self.confirm_personal.data:
+            raise ValidationError(
+                "This looks like %s. Use initials or your case reference instead, or tick the box below if the "
+                "details are needed." % guard.describe(self.personal_data)
+            )
+
+
+class ThreadForm(GuardedText, FlaskForm):
     kind = Radios(
         "What are you posting?",
         choices=THREAD_KINDS,
@@ -145,11 +161,11 @@ class ThreadForm(FlaskForm):
             raise ValidationError("Choose at least one organisation to address this %s to" % self.kind.data)
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(GuardedText, FlaskForm):
     body = body_field("Your reply")
 
 
-class EditPostForm(FlaskForm):
+class EditPostForm(GuardedText, FlaskForm):
     body = body_field("Message")
 
 

@@ -171,6 +171,7 @@ TEXTS = {
     "password_link_created": lambda d: "made a set-password link",
     "password_set": lambda d: "set their password from a link",
     "password_changed": lambda d: "changed their password",
+    "personal_data_confirmed": lambda d: "kept a post with details the guard flagged (%s)" % ", ".join(d["kinds"]),
 }
 
 

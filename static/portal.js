@@ -40,6 +40,37 @@
     });
   });
 
+  // A failed action must not fail silently (htmx leaves the page as it was): say so where status messages
+  // are announced. A whole page that came back as an error (a boosted link or form) is shown like any page.
+  function tellFailure(text) {
+    var messages = document.getElementById("messages");
+    if (messages) {
+      var notice = document.createElement("p");
+      notice.className = "notice notice--error";
+      notice.textContent = text;
+      messages.replaceChildren(notice);
+    }
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.boosted && event.detail.xhr.status >= 400) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    if (event.detail.requestConfig.verb !== "get") {
+      tellFailure("That did not work, and nothing you typed is lost. Reload the page and try again.");
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    if (event.detail.requestConfig.verb !== "get") {
+      tellFailure("That was not sent: the portal could not be reached. Nothing you typed is lost: check your connection and try again.");
+    }
+  });
+
   // Focus: a form that came back with errors takes focus to its error summary; after a swap that took
   // away the element that had focus, focus goes to what changed (a new page: its heading).
   function focusOn(spot) {

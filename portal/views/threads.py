@@ -7,7 +7,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from peewee import fn
 
-from .. import learning, moderation, notify, rules, timeline, tracking
+from .. import guard, learning, moderation, notify, rules, timeline, tracking
 from ..clock import now
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
@@ -108,6 +108,7 @@ def new():
             visibility=form.visibility.data,
         )
         notify.read_thread(current_user, thread)
+        note_confirmed_details(form, thread, Post.select(fn.MIN(Post.id)).where(Post.thread == thread.id).scalar())
         flash("Your %s is posted." % form.kind.data, "success")
         tell_blind_mentions(thread.blind_mentions)
         return redirect(url_for(".show", thread_id=thread.id), 303)
@@ -187,6 +188,7 @@ def reply(thread_id):
         return show_thread(thread, form, 422)
     post = tracking.reply(thread, current_user, form.body.data)
     notify.read_thread(current_user, thread)
+    note_confirmed_details(form, thread, post.id)
     tell_blind_mentions(post.blind_mentions)
     if wants_fragment():
         thread = get_visible_thread(thread_id)
@@ -218,6 +220,7 @@ def edit_post(post_id):
     form = EditPostForm(obj=post)
     if form.validate_on_submit():
         tracking.edit_post(post, current_user, form.body.data)
+        note_confirmed_details(form, thread, post.id)
         flash("Your changes are saved.", "success")
         return redirect(url_for(".show", thread_id=thread.id) + "#post-%d" % post.id, 303)
     revisions = PostRevision.select(PostRevision, User).join(User).where(PostRevision.post == post.id)
@@ -311,3 +314,18 @@ def live_rows():
     attach_addressees(threads)
     heading = "h3" if request.args.get("heading") == "h3" else "h2"
     return render_template("threads/_live_rows.html", threads=threads, heading=heading, ids=ids)
+
+
+@bp.post("/check-text")
+def check_text():
+    """The personal-data guard, as someone types: what looks like a client's details, highlighted."""
+    text = request.form.get("body", "")[:20000]
+    return render_template("_guard.html", found=guard.findings(text), text=text)
+
+
+def note_confirmed_details(form, thread, post_id):
+    """A post kept with details the guard flagged is an event the steward can review."""
+    if form.personal_data:
+        tracking.record(
+            "personal_data_confirmed", current_user, thread, post=post_id, kinds=guard.kinds(form.personal_data)
+        )

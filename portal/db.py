@@ -9,7 +9,8 @@ database = DatabaseProxy()
 
 # Reads then writes inside a deferred SQLite transaction fail at once with "database is locked";
 # BEGIN IMMEDIATE waits for the lock instead (see shared/TOOLCHAIN.md).
-SQLITE_OPTIONS = {"pragmas": {"foreign_keys": 1}, "timeout": 5, "lock_type": "IMMEDIATE"}
+# secure_delete overwrites deleted text on disk, so a redaction leaves nothing behind in the file.
+SQLITE_OPTIONS = {"pragmas": {"foreign_keys": 1, "secure_delete": 1}, "timeout": 5, "lock_type": "IMMEDIATE"}
 
 
 class BaseModel(Model):
@@ -33,6 +34,12 @@ def open_database(url):
 
 def is_sqlite():
     return isinstance(database.obj, SqliteDatabase)
+
+
+def checkpoint():
+    """Copy the write-ahead log into the database file and empty it (SQLite), after removing text for good."""
+    if is_sqlite():
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def use_wal():

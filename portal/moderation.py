@@ -9,7 +9,8 @@ from peewee import fn
 from . import notify, rules, search
 from .clock import now
 from .db import database
-from .models import Event, Post, Thread, ThreadAddressee, ThreadLink
+from .models import Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
+from .text import render_markdown
 from .tracking import Conflict, record, refresh_waiting, touch
 
 
@@ -48,6 +49,28 @@ def unhide_post(post, actor):
         search.index_post(post)
         touch(post.thread)
         record("post_unhidden", actor, post.thread_id, post=post.id)
+
+
+def redact(post, actor, reason, span=None):
+    """Remove text for good: `span` wherever it appears in the post and its earlier versions (or the whole
+    post), from the search index and from e-mails not sent yet; the event keeps who, when and why, not the text."""
+    placeholder = "[redacted by the steward: %s]" % reason
+    with database.atomic():
+        fresh = Post.get_by_id(post.id)
+        if span is not None and span not in fresh.body:
+            raise Conflict("That text is not in the post (it may have been redacted already).")
+        new_body = fresh.body.replace(span, placeholder) if span else placeholder
+        Post.update(body=new_body, body_html=render_markdown(new_body)).where(Post.id == post.id).execute()
+        for revision in PostRevision.select().where(PostRevision.post == post.id):
+            body = revision.body.replace(span, placeholder) if span else placeholder
+            PostRevision.update(body=body).where(PostRevision.id == revision.id).execute()
+        if span:
+            for column in (Outbox.text, Outbox.html):
+                Outbox.update({column: fn.REPLACE(column, span, placeholder)}).where(Outbox.sent_at.is_null()).execute()
+        search.index_post(post)
+        search.forget_removed()
+        touch(fresh.thread)
+        record("post_redacted", actor, post.thread_id, post=post.id, reason=reason, whole=span is None)
 
 
 def audience(thread):

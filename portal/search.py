@@ -90,6 +90,12 @@ def remove_post(post):
     SearchEntry.delete().where(SearchEntry.post == post.id).execute()
 
 
+def forget_removed():
+    """Merge the index's segments, so words taken out (a redaction) are gone from its storage too."""
+    if is_sqlite():
+        database.execute_sql("INSERT INTO post_search_fts(post_search_fts) VALUES('optimize')")
+
+
 def reindex_thread(thread):
     """Index every post now in the thread again (after posts joined it)."""
     _reindex(Post.thread == thread.id)

@@ -8,6 +8,7 @@ from peewee import JOIN
 
 from .. import moderation, outbox, rules, timeline
 from ..clock import LONDON
+from ..db import checkpoint
 from ..forms import one_line
 from ..htmx import render
 from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, Thread, User
@@ -105,6 +106,21 @@ def hide(post_id, change):
     except moderation.Conflict as conflict:
         return back_to_post(post, str(conflict), "info")
     return back_to_post(post, "The post is hidden. Others see that the steward hid it; you still see the text.")
+
+
+@bp.post("/posts/<int:post_id>/redact")
+def redact(post_id):
+    post, thread = get_post(post_id)
+    reason = one_line(request.form.get("reason", ""))
+    span = request.form.get("span", "").strip() or None
+    if not reason or len(reason) > 200:
+        return refuse_on_post(post, "Give the reason for the redaction (under 200 characters): it replaces the text.")
+    try:
+        moderation.redact(post, current_user, reason, span)
+    except moderation.Conflict as conflict:
+        return refuse_on_post(post, str(conflict))
+    checkpoint()  # so the removed text is gone from the database file as well
+    return back_to_post(post, "The text is redacted everywhere the portal kept it.")
 
 
 @bp.post("/posts/<int:post_id>/move")

@@ -11,7 +11,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import mail
 from .clock import now
 from .db import database
-from .models import Organisation, PasswordLink, SignInThrottle, User
+from .models import (
+    Event,
+    Notification,
+    Organisation,
+    PasswordLink,
+    Post,
+    PostRevision,
+    ReadLog,
+    SignInThrottle,
+    Thread,
+    User,
+)
 from .tracking import record
 
 # Checked against when nobody has the email given, so a wrong email takes as long as a wrong password.
@@ -208,3 +219,39 @@ def save_email_preferences(person, frequency, hour):
     with database.atomic():
         User.update(email_frequency=frequency, digest_hour=hour).where(User.id == person.id).execute()
         record("email_preferences_changed", person, person=person.id, frequency=frequency, hour=hour)
+
+
+def anonymise(person, actor):
+    """For someone who has left: name and e-mail replaced, signed out for good; their posts stay, attributed to
+    a former member of their organisation."""
+    organisation = Organisation.get_by_id(person.organisation_id)
+    with database.atomic():
+        User.update(
+            name="Former member of %s" % organisation.name,
+            email="former-member-%d@invalid.example" % person.id,
+            password_hash="",
+            active=False,
+            session_version=User.session_version + 1,
+        ).where(User.id == person.id).execute()
+        PasswordLink.delete().where(PasswordLink.user == person.id).execute()
+        record("person_anonymised", actor, person=person.id)
+
+
+def subject_access(person):
+    """Everything the portal holds about a person, as plain data (for the export)."""
+
+    def rows(query):
+        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()} for row in query.dicts()]
+
+    return {
+        "profile": rows(User.select().where(User.id == person.id))[0] | {"password_hash": "(not exported)"},
+        "posts": rows(
+            Post.select(Post.id, Post.thread, Thread.title.alias("thread_title"), Post.body, Post.created, Post.edited)
+            .join(Thread)
+            .where(Post.author == person.id)
+        ),
+        "revisions": rows(PostRevision.select().where(PostRevision.editor == person.id)),
+        "events": rows(Event.select().where(Event.actor == person.id)),
+        "notifications": rows(Notification.select().where(Notification.user == person.id)),
+        "restricted_threads_opened": rows(ReadLog.select().where(ReadLog.user == person.id)),
+    }

@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
-from . import accounts, demo, inbound, outbox
+from . import accounts, demo, inbound, outbox, retention
 from .config import ROOT
 from .db import database, use_wal
 from .models import Organisation, User
@@ -34,6 +34,26 @@ def register(app):
         outbox.run(interval=interval, once=once)
 
     app.cli.add_command(mail_group)
+
+    retention_group = AppGroup("retention", help="Remove what the retention policy says is no longer kept.")
+
+    @retention_group.command("apply")
+    @click.option("--confirm", is_flag=True, help="Really remove; without it, only list what would go.")
+    def retention_apply_command(confirm):
+        """List (or, with --confirm, remove) the threads past the retention policy."""
+        threads = list(retention.due())
+        for thread in threads:
+            click.echo(
+                "%s #%d %s: %s" % ("removing" if confirm else "would remove", thread.id, thread.kind, thread.title)
+            )
+            if confirm:
+                retention.remove(thread)
+        if not threads:
+            click.echo("Nothing is past the retention policy.")
+        elif not confirm:
+            click.echo("Dry run: nothing was removed. Add --confirm to remove these %d threads." % len(threads))
+
+    app.cli.add_command(retention_group)
 
     @app.cli.command("mail-in")
     @click.option("--host", default="127.0.0.1", show_default=True)

@@ -6,8 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from peewee import JOIN
 
-from .. import moderation, outbox, rules, timeline
-from ..clock import LONDON
+from .. import moderation, outbox, retention, rules, timeline
+from ..clock import LONDON, now
 from ..db import checkpoint
 from ..forms import one_line
 from ..htmx import render
@@ -225,3 +225,10 @@ def retry_mail(message_id):
     else:
         flash("That e-mail is not marked as failed any more.", "info")
     return redirect(url_for(".outbox_page"), 303)
+
+
+@bp.get("/retention")
+def retention_page():
+    """What the retention policy will have removed a month from now, so nothing goes by surprise."""
+    threads = list(retention.due(now() + retention.MONTH).limit(500))
+    return render_template("moderation/retention.html", threads=threads, settings=current_app.config)

@@ -1,6 +1,10 @@
 """People (steward only): the list, adding and editing, deactivating, and one-time set-password links."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+import io
+import json
+import zipfile
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from .. import accounts, rules
@@ -67,3 +71,36 @@ def issue_link(person):
     hours = current_app.config["SET_PASSWORD_LINK_HOURS"]
     link = accounts.send_password_link(person, current_user, hours)
     return render_template("people/link.html", person=person, link=link, hours=hours)
+
+
+@bp.get("/people/<int:person_id>/export")
+def export(person_id):
+    """Subject access: everything held about the person, as JSON and as a readable page, in one ZIP."""
+    person = get_person(person_id)
+    data = accounts.subject_access(person)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, value in data.items():
+            zipped.writestr("%s.json" % name, json.dumps(value, indent=2, ensure_ascii=False))
+        zipped.writestr("index.html", render_template("people/export.html", person=person, data=data))
+    archive.seek(0)
+    accounts.record("person_exported", current_user, person=person.id)
+    return send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name="partner-portal-person-%d.zip" % person.id,
+    )
+
+
+@bp.post("/people/<int:person_id>/anonymise")
+def anonymise(person_id):
+    person = get_person(person_id)
+    if person.id == current_user.id:
+        flash("You cannot anonymise yourself.", "error")
+        return redirect(url_for(".edit", person_id=person.id), 303)
+    accounts.anonymise(person, current_user)
+    flash(
+        "Their name and e-mail address are removed; their posts show a former member of their organisation.", "success"
+    )
+    return redirect(url_for(".index"), 303)

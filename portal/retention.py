@@ -1,0 +1,65 @@
+"""Retention: what the portal keeps, and for how long. Resolved or closed requests and updates past their time are
+deleted with everything hanging off them; their events stay in the audit log with ids only. No Flask here."""
+
+from datetime import timedelta
+
+from . import config
+from .clock import now
+from .db import database
+from .models import (
+    LIVE_STATUSES,
+    REQUEST_KINDS,
+    BarrierThread,
+    Event,
+    Notification,
+    Post,
+    PostRevision,
+    ReadLog,
+    Thread,
+    ThreadAddressee,
+    ThreadLink,
+    ThreadRead,
+    ThreadTheme,
+    Watch,
+)
+
+MONTH = timedelta(days=30)
+
+
+def due(moment=None):
+    """The threads the policy removes at `moment` (now by default), oldest first."""
+    moment = moment or now()
+    requests_before = moment - config.current["RETENTION_REQUEST_MONTHS"] * MONTH
+    updates_before = moment - config.current["RETENTION_UPDATE_MONTHS"] * MONTH
+    done_request = (
+        Thread.kind.in_(REQUEST_KINDS) & Thread.status.not_in(LIVE_STATUSES) & (Thread.resolved_at < requests_before)
+    )
+    old_update = (Thread.kind == "update") & (Thread.last_activity < updates_before)
+    merged_away = Thread.merged_into.is_null(False) & (Thread.last_activity < updates_before)
+    return Thread.select().where(done_request | old_update | merged_away).order_by(Thread.created)
+
+
+def remove(thread):
+    """Delete a thread's content for good; its events keep only the ids of what they were about."""
+    with database.atomic():
+        posts = Post.select(Post.id).where(Post.thread == thread.id)
+        PostRevision.delete().where(PostRevision.post.in_(posts)).execute()
+        for model in (Notification, ReadLog, ThreadRead, Watch, ThreadAddressee, ThreadTheme, BarrierThread):
+            model.delete().where(model.thread == thread.id).execute()
+        ThreadLink.delete().where((ThreadLink.first == thread.id) | (ThreadLink.second == thread.id)).execute()
+        for event in Event.select(Event.id, Event.data).where(Event.thread == thread.id):
+            ids = {key: value for key, value in event.data.items() if isinstance(value, int)}
+            Event.update(thread=None, data={**ids, "thread": thread.id, "removed": True}).where(
+                Event.id == event.id
+            ).execute()
+        Post.delete().where(Post.thread == thread.id).execute()
+        Thread.update(merged_into=None).where(Thread.merged_into == thread.id).execute()
+        Thread.delete().where(Thread.id == thread.id).execute()
+
+
+def apply(moment=None):
+    """Remove everything due; returns how many threads went."""
+    threads = list(due(moment))
+    for thread in threads:
+        remove(thread)
+    return len(threads)

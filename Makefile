@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 FLASK := $(BIN)/flask --app portal
 
-.PHONY: run test install install-test lint format clean
+.PHONY: run serve test install install-test lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ run: install
 	$(FLASK) outbox run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Production-like: gunicorn with a worker per CPU, and the e-mail worker beside it (see README, "Running it for real").
+serve: install
+	$(FLASK) migrate
+	$(FLASK) outbox run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --workers $$(nproc) --bind 127.0.0.1:$(PORT) 'portal:create_app()'
+
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -39,3 +45,16 @@ format: install-test
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+
+# Benchmarks (issue 8), not part of `make test`: databases are generated once into bench/data/ (git-ignored)
+# and reused; then every page is measured in process and under gunicorn on 127.0.0.1, and one table is printed.
+.PHONY: bench bench-huge install-bench
+install-bench: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+
+bench: install-bench
+	$(BIN)/python -m bench.scale small large
+
+# The huge database (200 organisations, 2,000,000 posts) takes about ten minutes to generate on 2 cores.
+bench-huge: install-bench
+	$(BIN)/python -m bench.scale small large huge

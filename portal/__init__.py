@@ -1,12 +1,18 @@
 """The partner portal: create_app() builds the Flask application."""
 
-from flask import Flask, abort, flash, jsonify, render_template, request, session, url_for
+import json
+import logging
+import time
+import uuid
+
+import peewee
+from flask import Flask, abort, flash, g, jsonify, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
-from . import clock, config, guard, models, moderation, rules, timeline, tracking
+from . import clock, config, guard, models, moderation, operations, rules, timeline, tracking
 from .db import database, open_database
 from .htmx import add_vary
 from .paging import MAX_ID, id_from, page_url
@@ -19,6 +25,7 @@ csrf = CSRFProtect()
 
 # Pages anyone may open without signing in.
 PUBLIC_ENDPOINTS = {
+    "readyz",
     "auth.login",
     "auth.forgot_password",
     "auth.set_password",
@@ -64,6 +71,8 @@ def create_app(test_config=None):
     config.current.clear()
     config.current.update(app.config)
     open_database(app.config["DATABASE_URL"])
+    if not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     login_manager.init_app(app)
     csrf.init_app(app)
     Htmx(app)
@@ -114,7 +123,14 @@ def create_app(test_config=None):
 
     @app.get("/healthz")
     def healthz():
+        """The process is up. Touches no database."""
         return jsonify(status="ok")
+
+    @app.get("/readyz")
+    def readyz():
+        """Ready for work: the database answers, migrations are current, the outbox is moving."""
+        checks, ready = operations.readiness()
+        return jsonify(ready=ready, **checks), 200 if ready else 503
 
     return app
 
@@ -138,6 +154,31 @@ def _add_request_hooks(app):
             response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
             return response
         return login_manager.unauthorized()
+
+    @app.before_request
+    def start_clock():
+        g.started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+
+    @app.after_request
+    def log_request(response):
+        # one line per request; the path, never the query string (it can hold what someone searched for);
+        # the person only if this request already loaded them (so /healthz and static files stay database-free)
+        signed_in = g.get("_login_user")
+        operations.log.info(
+            json.dumps(
+                {
+                    "request": g.get("request_id"),
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+                    "user": signed_in.id if signed_in is not None and signed_in.is_authenticated else None,
+                }
+            )
+        )
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
 
     @app.after_request
     def headers(response):
@@ -183,6 +224,15 @@ def _add_error_pages(app):
 
     for code in messages:
         app.register_error_handler(code, error_page)
+
+    def database_away(error):
+        operations.log.error("database unavailable: %s", error.__class__.__name__)
+        database.close()
+        title, text = "The portal is busy for a moment", "It cannot reach its database. Try again in a minute."
+        return render_template("errors.html", title=title, text=text, code=503), 503
+
+    app.register_error_handler(peewee.OperationalError, database_away)
+    app.register_error_handler(peewee.InterfaceError, database_away)
     app.register_error_handler(CSRFError, error_page)
 
 

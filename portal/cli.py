@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
-from . import accounts, demo, inbound, outbox, retention
+from . import accounts, demo, inbound, operations, outbox, retention
 from .config import ROOT
 from .db import database, use_wal
 from .models import Organisation, User
@@ -54,6 +54,23 @@ def register(app):
             click.echo("Dry run: nothing was removed. Add --confirm to remove these %d threads." % len(threads))
 
     app.cli.add_command(retention_group)
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup_command(path):
+        """Write a consistent copy of the live database to PATH (SQLite's backup API, or pg_dump)."""
+        operations.backup(path)
+        click.echo("Backed up to %s." % path)
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask: replace the database.")
+    def restore_command(path, yes):
+        """Replace the database with the backup at PATH. Stop the portal and its workers first."""
+        if not yes:
+            click.confirm("This replaces everything in the database with the backup. Go on?", abort=True)
+        operations.restore(path)
+        click.echo("Restored from %s." % path)
 
     @app.cli.command("mail-in")
     @click.option("--host", default="127.0.0.1", show_default=True)

@@ -162,6 +162,7 @@ def test_every_route_needs_sign_in_and_csrf_and_hides_restricted_threads(app, cl
         "auth.forgot_password",
         "auth.set_password",
         "healthz",
+        "readyz",
         "pages.accessibility",
         "pages.privacy",
     }

@@ -215,6 +215,15 @@ def _add_error_pages(app):
 
     def error_page(error):
         code = getattr(error, "code", 500) or 500
+        if code in (400, 403):  # refused actions are logged (who and where, not what they sent)
+            signed_in = g.get("_login_user")
+            operations.log.warning(
+                "refused %d: %s %s by %s",
+                code,
+                request.method,
+                request.path,
+                signed_in.id if signed_in is not None and signed_in.is_authenticated else "nobody",
+            )
         title, text = messages.get(code, messages[500])
         if isinstance(error, CSRFError):
             title = "This form had expired"

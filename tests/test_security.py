@@ -7,7 +7,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from portal import clock, config
-from portal.models import SignInThrottle, User
+from portal.models import Organisation, SignInThrottle, User
 
 from .builders import PASSWORD, make_org, make_request, make_steward, make_user
 
@@ -198,3 +198,34 @@ def test_accessibility_statement_and_privacy_notice_are_public_and_linked(client
         page = client.get(path)
         assert page.status_code == 200 and "<h1>%s</h1>" % heading in page.text
         assert 'href="%s"' % path in client.get("/login").text
+
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_script_in_every_text_field_is_stored_as_text_and_shown_escaped(as_person):
+    steward = as_person(make_steward())
+    steward.post("/orgs/new", data={"name": "Org " + SCRIPT, "slug": "evil-org", "kind": "charity"})
+    organisation = Organisation.get(Organisation.slug == "evil-org")
+    steward.post(
+        "/people/new",
+        data={
+            "name": "Person " + SCRIPT,
+            "email": "evil@example.org",
+            "organisation": organisation.id,
+            "role": "member",
+            "active": "y",
+        },
+    )
+    User.update(password_hash=make_user().password_hash).where(User.email == "evil@example.org").execute()
+    client = as_person(User.get(User.email == "evil@example.org"))
+    client.post(
+        "/threads/new",
+        data={"kind": "update", "title": "Title " + SCRIPT, "body": "Body " + SCRIPT, "visibility": "all"},
+    )
+    pages = [client.get(path).text for path in ("/", "/threads", "/orgs", "/orgs/evil-org", "/search?q=" + SCRIPT)]
+    pages.append(steward.get("/people").text)
+    pages.append(steward.get("/audit").text)
+    for page in pages:
+        assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in pages[1]

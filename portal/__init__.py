@@ -4,6 +4,7 @@ import json
 import logging
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import peewee
 from flask import Flask, abort, flash, g, jsonify, render_template, request, session, url_for
@@ -145,13 +146,19 @@ def _add_request_hooks(app):
             session.clear()
             flash("You were signed out because the session was old or unused for a while. Sign in again.", "info")
         if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+            # CSRF is checked here, after sign-in: someone whose session ended is sent to sign in, not told
+            # that their form expired
+            csrf.protect()
             return None
         if request.endpoint is None:
             abort(404)
         if request.htmx:
-            # A fragment swap cannot show the sign-in page: send the whole window there.
+            # A fragment swap cannot show the sign-in page: send the whole window there, and afterwards back to
+            # the page they were on (not to the address of a form they sent)
+            back = urlsplit(request.headers.get("HX-Current-URL", ""))
+            page = back.path + ("?" + back.query if back.query else "") if request.method != "GET" else None
             response = app.response_class(status=204)
-            response.headers["HX-Redirect"] = url_for("auth.login", next=request.full_path)
+            response.headers["HX-Redirect"] = url_for("auth.login", next=page or request.full_path.rstrip("?"))
             return response
         return login_manager.unauthorized()
 

@@ -34,6 +34,7 @@ def from_environment():
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not development,
         "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked after the sign-in check instead (portal/__init__.py)
         "SET_PASSWORD_LINK_HOURS": int(os.environ.get("SET_PASSWORD_LINK_HOURS", "72")),
         "RESET_LINK_HOURS": int(os.environ.get("RESET_LINK_HOURS", "2")),
         "RETENTION_REQUEST_MONTHS": int(os.environ.get("RETENTION_REQUEST_MONTHS", "24")),

@@ -40,7 +40,7 @@
     });
   });
 
-  // A failed action must not fail silently (htmx leaves the page as it was): say so where status messages
+  // A form that failed must not fail silently (htmx leaves the page as it was): say so where status messages
   // are announced. A whole page that came back as an error (a boosted link or form) is shown like any page.
   function tellFailure(text) {
     var messages = document.getElementById("messages");
@@ -60,13 +60,13 @@
   });
 
   document.addEventListener("htmx:responseError", function (event) {
-    if (event.detail.requestConfig.verb !== "get") {
+    if (event.detail.elt.matches("form")) {
       tellFailure("That did not work, and nothing you typed is lost. Reload the page and try again.");
     }
   });
 
   document.addEventListener("htmx:sendError", function (event) {
-    if (event.detail.requestConfig.verb !== "get") {
+    if (event.detail.elt.matches("form")) {
       tellFailure("That was not sent: the portal could not be reached. Nothing you typed is lost: check your connection and try again.");
     }
   });

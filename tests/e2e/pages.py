@@ -1,10 +1,14 @@
 """The pages and htmx states the accessibility and phone tests visit: (name, who signs in, how to get there).
 
-Only the hidden-post state changes anything, and no state depends on that post being shown."""
+Only the hidden-post state (and the password link, which nothing else looks at) changes anything, and no state
+depends on that post being shown."""
+
+from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from portal import demo
+from portal import accounts, demo
+from portal.models import User
 
 from .steps import CRASH_PAD, settled, thread_path
 
@@ -89,6 +93,44 @@ def a_barrier(page):
     settled(page)
 
 
+def editing_a_barrier(page):
+    a_barrier(page)
+    page.get_by_role("link", name="Edit this barrier").click()
+    expect(page.get_by_role("button", name="Save")).to_be_visible()
+    settled(page)
+
+
+def editing_a_person(page):
+    page.goto("/people")
+    page.get_by_role("link", name="Gareth Pennington").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Gareth Pennington")
+    settled(page)
+
+
+PERSONAL = "He is at the day centre until 6pm, or ring him on 07700 900123."
+
+
+def reply_flagged_by_the_guard(page):
+    crash_pad(page)
+    page.get_by_label("Your reply").fill(PERSONAL)
+    expect(page.get_by_role("status").filter(has_text="Check before you post")).to_be_visible()
+    settled(page)
+
+
+def reply_held_by_the_guard(page):
+    reply_flagged_by_the_guard(page)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_label("I have checked: these details are needed here")).to_be_visible()
+    settled(page)
+
+
+def setting_a_password(page):
+    url = accounts.send_password_link(User.get(User.email == demo.HALTON), None, 1)
+    page.goto(urlsplit(url).path)
+    expect(page.get_by_role("button", name="Set password and sign in")).to_be_visible()
+    settled(page)
+
+
 def board_filtered(page):
     page.goto("/board")
     page.get_by_label("Status").select_option(label="Answered")
@@ -99,6 +141,11 @@ def board_filtered(page):
 MEMBER, STEWARD = demo.ST_HELENS, demo.STEWARD
 STATES = [
     ("login", None, visit("/login")),
+    ("accessibility statement", None, visit("/accessibility")),
+    ("privacy notice", None, visit("/privacy")),
+    ("setting a password from a link", None, setting_a_password),
+    ("a password link that has expired", None, visit("/set-password/no-such-link", status=404)),
+    ("signing out", MEMBER, visit("/logout")),
     ("login with errors", None, login_with_errors),
     ("forgotten password", None, visit("/forgot-password")),
     ("home as a member", MEMBER, visit("/")),
@@ -107,6 +154,8 @@ STATES = [
     ("threads filtered to nothing", MEMBER, threads_filtered_to_nothing),
     ("a thread with the steward's tools open", STEWARD, thread_with_steward_tools),
     ("a reply with errors", MEMBER, reply_with_errors),
+    ("a reply flagged by the personal-data guard", MEMBER, reply_flagged_by_the_guard),
+    ("a reply held by the personal-data guard", MEMBER, reply_held_by_the_guard),
     ("a thread with a hidden post", STEWARD, thread_with_a_hidden_post),
     ("moderating a post", STEWARD, moderating_a_post),
     ("editing your own post", MEMBER, editing_own_post),
@@ -117,17 +166,21 @@ STATES = [
     ("an organisation", MEMBER, visit("/orgs/the-whitechapel-centre")),
     ("people", STEWARD, visit("/people")),
     ("adding a person", STEWARD, visit("/people/new")),
+    ("editing a person", STEWARD, editing_a_person),
     ("adding an organisation", STEWARD, visit("/orgs/new")),
+    ("editing an organisation", STEWARD, visit("/orgs/the-whitechapel-centre/edit")),
     ("account", MEMBER, visit("/account")),
     ("audit log", STEWARD, visit("/audit")),
     ("notifications", MEMBER, visit("/notifications")),
     ("outbox", STEWARD, visit("/outbox")),
+    ("what retention removes next month", STEWARD, visit("/retention")),
     ("page not found", MEMBER, visit("/threads/999999", status=404)),
     ("search with results", MEMBER, visit("/search?q=bed")),
     ("search with nothing found", MEMBER, visit("/search?q=zebra")),
     ("barriers", MEMBER, visit("/barriers")),
     ("a barrier", STEWARD, a_barrier),
     ("recording a barrier", STEWARD, visit("/barriers/new")),
+    ("editing a barrier", STEWARD, editing_a_barrier),
     ("themes", STEWARD, visit("/themes")),
     ("check-ins", STEWARD, visit("/checkins")),
     ("this month's check-in", MEMBER, visit("/checkins/new")),

@@ -1,5 +1,7 @@
 """The steward on a thread: follow-up date, a note and a lock, each swapped into the page in place; a locked
-thread takes no more replies from members (the steward may still answer)."""
+thread takes no more replies from members (the steward may still answer); merging one thread into another."""
+
+import re
 
 from playwright.sync_api import expect
 
@@ -57,3 +59,30 @@ def test_focus_stays_in_the_steward_tools_after_an_action(page, demo_region):
     expect_announced(page, "Follow-up date set to 31 January 2030.")
     settled(page)
     assert page.evaluate("document.activeElement !== document.body"), "focus was lost to the page's body"
+
+
+TARGET = "Local connection for people who sleep out across borough borders"
+SOURCE = "Wirral: this month's count and what has changed"
+
+
+def test_steward_merges_a_thread_into_another_and_its_old_address_leads_there(page, demo_region):
+    sign_in(page, demo.STEWARD)
+    page.goto(thread_path(TARGET))
+    page.get_by_text("Steward’s tools").click()
+    number = re.search(r"This is thread number (\d+)\.", page.get_by_text("This is thread number").inner_text())[1]
+    target_url = page.url
+
+    page.goto(thread_path(SOURCE))
+    settled(page)
+    source_url = page.url
+    page.get_by_text("Steward’s tools").click()
+    page.get_by_label("Merge this thread into another (its number)").fill(number)
+    page.get_by_role("button", name="Merge").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TARGET)
+    expect(page).to_have_url(target_url)
+    expect_announced(page, "“%s” is merged into this thread." % SOURCE)
+    expect(page.get_by_role("article").filter(has_text="Our latest count found 9 people")).to_be_visible()
+
+    page.goto(source_url)
+    expect(page).to_have_url(target_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text(TARGET)

@@ -55,6 +55,6 @@ install-bench: $(BIN)/python
 bench: install-bench
 	$(BIN)/python -m bench.scale small large
 
-# The huge database (200 organisations, 2,000,000 posts) takes about ten minutes to generate on 2 cores.
+# The huge database (200 organisations, 2,000,000 posts) takes 6 to 12 minutes to generate on 2 cores.
 bench-huge: install-bench
 	$(BIN)/python -m bench.scale small large huge

@@ -137,8 +137,9 @@ class Others:
     """How much CPU the rest of the machine (anything but the server and this client) takes, to tell a fair run
     from one that shared the cores with, say, a browser test run."""
 
-    def __init__(self, server_pid):
+    def __init__(self, server_pid, budget=300.0):
         self.server_pid = server_pid
+        self.budget = budget  # seconds that waiting and trying again may cost in all, so a busy machine ends too
 
     def sample(self):
         return machine_busy(), process_tree_cpu(self.server_pid) + process_tree_cpu(os.getpid())
@@ -150,12 +151,14 @@ class Others:
     def wait_for_quiet(self, longest=30.0):
         """Wait (up to `longest` seconds) until others use less than NOISY cores over a second; the wait."""
         started = time.monotonic()
-        while time.monotonic() - started < longest:
+        while time.monotonic() - started < min(longest, self.budget):
             before = self.sample()
             time.sleep(1)
             if self.cores_since(before, 1) < NOISY:
                 break
-        return time.monotonic() - started
+        waited = time.monotonic() - started
+        self.budget -= waited
+        return waited
 
 
 def free_port():
@@ -274,6 +277,17 @@ def hammer(port, path, cookie, clients, duration, cap, warmup, others):
     }
 
 
+def quietest(port, path, cookie, bounds, attempts=3):
+    """hammer(), again (up to `attempts` times) while other processes took the cores; the quietest run."""
+    runs, others = [], bounds[-1]
+    while not runs or (len(runs) < attempts and runs[-1]["others_cpu"] >= NOISY and others.budget > 0):
+        began = time.monotonic()
+        runs.append(hammer(port, path, cookie, *bounds))
+        if len(runs) > 1:
+            others.budget -= time.monotonic() - began
+    return min(runs, key=lambda run: run["others_cpu"]) | {"attempts": len(runs)}
+
+
 def under_load(meta, people, clients, duration, cap, warmup, workers, log_path):
     """{(page, who): numbers} for each page as each person, and /healthz at the start and the end."""
     results = {}
@@ -281,11 +295,11 @@ def under_load(meta, people, clients, duration, cap, warmup, workers, log_path):
         others = Others(pid)
         cookies = {who: sign_in(port, meta[who], meta["password"]) for who in people}
         bounds = (clients, duration, cap, warmup, others)
-        results[("healthz", "start")] = hammer(port, "/healthz", None, *bounds)
+        results[("healthz", "start")] = quietest(port, "/healthz", None, bounds)
         for who in people:
             for page in pages(meta)[1:]:
-                results[(page.name, who)] = hammer(port, page.path, cookies[who], *bounds)
-        results[("healthz", "end")] = hammer(port, "/healthz", None, *bounds)
+                results[(page.name, who)] = quietest(port, page.path, cookies[who], bounds)
+        results[("healthz", "end")] = quietest(port, "/healthz", None, bounds)
     return results
 
 

@@ -31,16 +31,18 @@ def kb(count):
     return "%.1f KB" % (count / 1000)
 
 
+def row_line(cells):
+    return "| %s |" % " | ".join(cells)
+
+
 def scale_ratio(results, row, name):
-    """p50 latency of this page at size `name` over its p50 at the first size measured."""
+    """p50 latency of this page at size `name` over its p50 at the first size measured, and whether either
+    run shared the cores with other processes."""
     by_name = {r["name"]: r for r in results}
-    if name not in by_name or results[0]["name"] == name:
-        return None
-    base, other = results[0], by_name[name]
-    find = {(r["page"], r["who"]): r for r in other["rows"]}
-    first = {(r["page"], r["who"]): r for r in base["rows"]}
     key = (row["page"], row["who"])
-    return find[key]["p50"] / first[key]["p50"]
+    first = next(r for r in results[0]["rows"] if (r["page"], r["who"]) == key)
+    other = next(r for r in by_name[name]["rows"] if (r["page"], r["who"]) == key)
+    return other["p50"] / first["p50"], max(first["others_cpu"], other["others_cpu"]) >= NOISY
 
 
 def table(results):
@@ -64,10 +66,12 @@ def table(results):
             names[0],
         ),
         "",
-        "| page | as | requests | req/s | p50 ms | p95 ms | p99 ms | share of /healthz (goal) | queries (≤ %d) "
-        "| HTML gzip | htmx fragment (< 10 KB) | %s |"
-        % (MOST_QUERIES, " | ".join("%s/%s p50 (≤ 1.5)" % (n, names[0]) for n in others)),
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|%s" % ("--:|" * len(others)),
+        row_line(
+            ["page", "as", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "share of /healthz (goal)"]
+            + ["queries (≤ %d)" % MOST_QUERIES, "HTML, full page", "htmx fragment (< 10 KB)"]
+            + ["%s/%s p50 (≤ 1.5)" % (name, names[0]) for name in others]
+        ),
+        row_line(["---", "---"] + ["--:"] * (9 + len(others))),
     ]
     for row in main["rows"]:
         label = "%s (%s)" % (row["page"], row["who"])
@@ -97,29 +101,15 @@ def table(results):
                 missed.append("%s: htmx fragment %s" % (label, kb(row["fragment_bytes"])))
         ratios = []
         for name in others:
-            ratio = scale_ratio(results, row, name)
+            ratio, shared = scale_ratio(results, row, name)
             ok = ratio <= MOST_SCALE_RATIO
-            ratios.append("%.2fx %s" % (ratio, mark(ok)))
+            ratios.append("%.2fx %s%s" % (ratio, mark(ok), " ⚠" if shared else ""))
             if not ok:
                 missed.append("%s: p50 at %s is %.2fx the p50 at %s" % (label, name, ratio, names[0]))
-        lines.append(
-            "| %s | %s | %d | %.0f%s | %.1f | %.1f | %.1f | %s | %s | %s | %s | %s |"
-            % (
-                row["page"],
-                row["who"],
-                row["requests"],
-                row["rps"],
-                noisy,
-                row["p50"],
-                row["p95"],
-                row["p99"],
-                share,
-                queries,
-                kb(row["html_gzip"]),
-                fragment,
-                " | ".join(ratios),
-            )
-        )
+        numbers = ["%d" % row["requests"], "%.0f%s" % (row["rps"], noisy)]
+        numbers += ["%.1f" % row[p] for p in ("p50", "p95", "p99")]
+        html = "%s (gzip %s)" % (kb(row["html_bytes"]), kb(row["html_gzip"]))
+        lines.append(row_line([row["page"], row["who"], *numbers, share, queries, html, fragment, *ratios]))
     lines.append("")
     for result in results:
         healthz = result["healthz"]
@@ -145,8 +135,9 @@ def table(results):
     busiest = max(run["others_cpu"] for run in runs)
     lines.append(
         "- Other processes on the machine used at most %.2f cores during a run (%d of %d runs at %.1f or more, "
-        "marked ⚠: their numbers are not to be trusted); %.0f s were spent waiting for quiet first."
-        % (busiest, sum(run["others_cpu"] >= NOISY for run in runs), len(runs), NOISY, sum(r["waited"] for r in runs))
+        "marked ⚠: their numbers are not to be trusted, even after up to 3 tries); %.0f s were spent waiting for "
+        "quiet first."
+        % (busiest, sum(r["others_cpu"] >= NOISY for r in runs), len(runs), NOISY, sum(r["waited"] for r in runs))
     )
     weight = main["first_load"]
     total = sum(weight.values())

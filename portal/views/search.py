@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from .. import search
 from ..htmx import render, wants_fragment
-from ..models import STATUSES, THREAD_KINDS, Organisation, Theme, Thread, with_theme
+from ..models import Organisation, Theme
 from ..paging import Page, page_number
 from .moderation import london_midnight
+from .threads import apply_list_filters, read_list_filters
 
 bp = Blueprint("search", __name__)
 
@@ -27,15 +28,8 @@ def read_day(value):
 
 
 def read_filters(args, organisations, themes):
-    def pick(name, allowed):
-        value = args.get(name, "")
-        return value if value in allowed else ""
-
     filters = {
-        "kind": pick("kind", THREAD_KINDS),
-        "status": pick("status", STATUSES),
-        "org": pick("org", {o.slug for o in organisations}),
-        "theme": pick("theme", {t.slug for t in themes}),
+        **read_list_filters(args, organisations, themes),
         "from": read_day(args.get("from", "")),
         "to": read_day(args.get("to", "")),
         "swapped": False,
@@ -53,15 +47,7 @@ def find(terms, filters):
         since=london_midnight(filters["from"]) if filters["from"] else None,
         until=london_midnight(filters["to"] + timedelta(days=1)) if filters["to"] else None,
     )
-    if filters["kind"]:
-        query = query.where(Thread.kind == filters["kind"])
-    if filters["status"]:
-        query = query.where(Thread.status == filters["status"])
-    if filters["org"]:
-        query = query.where(Organisation.slug == filters["org"])
-    if filters["theme"]:
-        query = query.where(with_theme(filters["theme"]))
-    return query
+    return apply_list_filters(query, filters)
 
 
 @bp.get("/search")

@@ -66,16 +66,23 @@ def tell_blind_mentions(names):
         )
 
 
-@bp.get("/threads")
-def index():
-    organisations, themes = list(Organisation.by_name()), list(Theme.select().order_by(Theme.name))
-    filters = {
-        "kind": request.args.get("kind") if request.args.get("kind") in THREAD_KINDS else "",
-        "status": request.args.get("status") if request.args.get("status") in STATUSES else "",
-        "org": request.args.get("org") if request.args.get("org") in {o.slug for o in organisations} else "",
-        "theme": request.args.get("theme") if request.args.get("theme") in {t.slug for t in themes} else "",
+def read_list_filters(args, organisations, themes):
+    """The kind, status, organisation and theme asked for; anything unknown counts as "any"."""
+
+    def pick(name, allowed):
+        value = args.get(name, "")
+        return value if value in allowed else ""
+
+    return {
+        "kind": pick("kind", THREAD_KINDS),
+        "status": pick("status", STATUSES),
+        "org": pick("org", {o.slug for o in organisations}),
+        "theme": pick("theme", {t.slug for t in themes}),
     }
-    query = rules.visible_threads(current_user)
+
+
+def apply_list_filters(query, filters):
+    """`query` narrowed by the filters of read_list_filters (the threads list and search share them)."""
     if filters["kind"]:
         query = query.where(Thread.kind == filters["kind"])
     if filters["status"]:
@@ -84,6 +91,14 @@ def index():
         query = query.where(Organisation.slug == filters["org"])
     if filters["theme"]:
         query = query.where(with_theme(filters["theme"]))
+    return query
+
+
+@bp.get("/threads")
+def index():
+    organisations, themes = list(Organisation.by_name()), list(Theme.select().order_by(Theme.name))
+    filters = read_list_filters(request.args, organisations, themes)
+    query = apply_list_filters(rules.visible_threads(current_user), filters)
     query = query.order_by(Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())
     page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"])
     attach_themes(attach_addressees(page.items))

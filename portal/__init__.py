@@ -252,6 +252,14 @@ def _add_error_pages(app):
     app.register_error_handler(CSRFError, error_page)
 
 
+def linked_threads(thread, user):
+    """The linked threads `user` may see, asked for once however many parts of the page show them, and not
+    at all when the thread page's query found none (`has_links`)."""
+    if getattr(thread, "_linked", None) is None:
+        thread._linked = list(moderation.linked_threads(thread, user)) if getattr(thread, "has_links", True) else []
+    return thread._linked
+
+
 def _add_template_helpers(app):
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -262,9 +270,8 @@ def _add_template_helpers(app):
         may=rules,
         describe=timeline.describe,
         waiting_on=tracking.waiting_on,
-        addressable=tracking.addressable,
-        linked=moderation.linked_threads,
-        stewards=models.User.stewards,
+        steward_choices=tracking.steward_choices,
+        linked=linked_threads,
         highlight=guard.highlight,
         describe_findings=guard.describe,
         read_log=models.ReadLog.for_thread,

@@ -117,7 +117,7 @@ class Thread(BaseModel):
     resolved_at = DateTimeField(null=True)
     close_reason = CharField(max_length=20, null=True)
     close_note = CharField(max_length=500, null=True)
-    merged_into = ForeignKeyField("self", null=True, backref="merged_threads")
+    merged_into = ForeignKeyField("self", null=True, backref="merged_threads", index=False)  # partial index below
     post_count = IntegerField(default=0)
     checkin_month = CharField(max_length=7, null=True)  # "2026-11" for a monthly check-in
     # Kept by tracking.refresh_waiting: when the asking organisation's wait began (None when it is not
@@ -130,6 +130,7 @@ class Thread(BaseModel):
             (("kind", "status", "last_activity"), False),
             (("organisation", "last_activity"), False),
             (("pinned", "last_activity"), False),
+            (("kind", "pinned", "last_activity"), False),
             (("status", "waiting_since"), False),
             (("status", "follow_up_on"), False),
             (("owner", "status"), False),
@@ -169,6 +170,10 @@ class Thread(BaseModel):
         if not hasattr(self, "_addressees"):
             self._addressees = list(ThreadAddressee.for_threads([self.id]))
         return self._addressees
+
+
+# Only merged threads: an index over every `merged_into_id IS NULL` would lead SQLite to sort whole lists.
+Thread.add_index(Thread.index(Thread.merged_into, where=Thread.merged_into.is_null(False)))
 
 
 class ThreadAddressee(BaseModel):

@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from . import rules
-from .models import CLOSE_REASONS, STATUSES, Event, Post, Thread, ThreadRead, User
+from .models import CLOSE_REASONS, STATUSES, Event, Post, Thread, User
 
 # The events shown between the posts; the rest are only in the audit log.
 TIMELINE_ACTIONS = (
@@ -95,21 +95,24 @@ def page(thread, user, number, size):
 
 
 def first_unread(thread, user, size):
-    """Where the first post `user` has not read is: (post id, page number), or None."""
-    read_at = ThreadRead.select(ThreadRead.read_at).where(
-        (ThreadRead.thread == thread.id) & (ThreadRead.user == user.id)
-    )
-    read_at = read_at.scalar()
+    """Where the first post `user` has not read is: (post id, page number), or None. `thread` comes with the
+    person's read mark (rules.visible_threads)."""
+    read_at = getattr(thread.reading, "read_at", None)
     if read_at is None:
         return None
-    unread = Post.select(Post.id, Post.created).where(
+    Earlier = Post.alias("earlier")
+    before = Earlier.select(fn.COUNT(Earlier.id)).where(
+        (Earlier.thread == thread.id)
+        & ((Earlier.created < Post.created) | ((Earlier.created == Post.created) & (Earlier.id < Post.id)))
+    )
+    unread = Post.select(Post.id, before).where(
         (Post.thread == thread.id) & (Post.created > read_at) & (Post.author != user.id)
     )
-    post = unread.order_by(Post.created, Post.id).first()
-    if post is None:
+    found = unread.order_by(Post.created, Post.id).tuples().first()
+    if found is None:
         return None
-    before = Post.select().where((Post.thread == thread.id) & (Post.created < post.created)).count()
-    return post.id, before // size + 1
+    post_id, posts_before = found
+    return post_id, posts_before // size + 1
 
 
 def merge(posts, events):

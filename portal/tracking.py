@@ -6,7 +6,7 @@ Every function makes its change in one transaction. No Flask here.
 
 from dataclasses import dataclass
 
-from peewee import fn
+from peewee import Value, fn
 
 from . import notify, search
 from .clock import now
@@ -311,7 +311,16 @@ def add_note(thread, actor, text):
         return record("steward_note", actor, thread, text=text, html=render_markdown(text))
 
 
-def addressable(thread):
-    """Active organisations this request could still be addressed to."""
+def steward_choices(thread):
+    """What the steward's tools offer on a live request, in one query: the stewards who could own it, and the
+    active organisations it could still be addressed to, each by name."""
     taken = ThreadAddressee.select(ThreadAddressee.organisation).where(ThreadAddressee.thread == thread.id)
-    return Organisation.by_name().where((Organisation.active == True) & Organisation.id.not_in(taken))
+    organisations = Organisation.select(Value("organisation"), Organisation.id, Organisation.name).where(
+        (Organisation.active == True) & Organisation.id.not_in(taken)
+    )
+    owners = User.select(Value("owner"), User.id, User.name).where((User.role == "steward") & (User.active == True))
+    choices = {"owners": [], "organisations": []}
+    for what, id, name in sorted((organisations + owners).tuples(), key=lambda row: row[2]):
+        model = User if what == "owner" else Organisation
+        choices[what + "s"].append(model(id=id, name=name))
+    return choices

@@ -3,10 +3,22 @@
 import re
 
 import pytest
+from playhouse.test_utils import count_queries
 
-from portal.models import Event, Post, PostRevision, Thread, ThreadAddressee
+from portal import moderation, tracking
+from portal.models import (
+    Barrier,
+    BarrierThread,
+    Event,
+    Post,
+    PostRevision,
+    Theme,
+    Thread,
+    ThreadAddressee,
+    ThreadTheme,
+)
 
-from .builders import make_org, make_request, make_thread, make_user
+from .builders import make_org, make_request, make_steward, make_thread, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -245,3 +257,48 @@ def test_first_reply_from_an_addressee_is_recorded(as_person, charity, council):
     thread = make_request(make_user(charity), [council])
     as_person(make_user(council)).post("/threads/%d/reply" % thread.id, data={"body": "Yes."})
     assert ThreadAddressee.get().replied_at is not None
+
+
+def statements_for(client, path):
+    with count_queries() as counted:
+        response = client.get(path)
+    assert response.status_code == 200
+    return response, [record.msg[0].lstrip().split()[0].upper() for record in counted.get_queries()]
+
+
+def test_the_thread_page_costs_six_queries_and_writes_only_when_there_is_news(as_person, charity, council):
+    """Themes, barriers, the watch level, unread notices and links come in the thread's own queries, so the page
+    costs the same for a member and the steward, and reading it again with nothing new writes nothing."""
+    officer, steward = make_user(council), make_steward()
+    thread = make_request(make_user(charity), [council], title="Crash pad")
+    for number in range(3):
+        tracking.reply(thread, officer, "Reply %d" % number)
+    retired = Theme.create(name="Retired theme", slug="retired", active=False)
+    ThreadTheme.create(thread=thread, theme=retired)
+    Theme.create(name="Housing", slug="housing")
+    barrier = Barrier.create(title="No crash pads", status="raised")
+    BarrierThread.create(barrier=barrier, thread=thread)
+    Barrier.create(title="Another barrier")
+    path = "/threads/%d" % thread.id
+    for person in (make_user(charity), steward):
+        client = as_person(person)
+        first, statements = statements_for(client, path)
+        assert "INSERT" in statements  # the first visit marks the thread read
+        again, statements = statements_for(client, path)
+        assert len(statements) <= 6 and statements == ["SELECT"] * len(statements)
+        assert "Retired theme" in again.text and "No crash pads" in again.text
+    page = as_person(steward).get(path).text
+    assert 'value="%d"' % retired.id in page and "Another barrier" in page  # the steward's choices
+
+    tracking.reply(thread, officer, "News")
+    client = as_person(steward)
+    news, statements = statements_for(client, path)
+    assert "INSERT" in statements and "Jump to the first unread post" in news.text
+    assert "UPDATE" not in statements_for(client, path)[1]
+
+    other = make_thread(officer, title="Night shelter")
+    moderation.link(thread, other, steward)
+    linked, statements = statements_for(client, path)
+    assert "Related threads" in linked.text and "Unlink “Night shelter”" in linked.text
+    # One more for the links (asked for once, though shown twice) and one for the "linked" event's other thread
+    assert len(statements) == 8

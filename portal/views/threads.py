@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from peewee import fn
+from peewee import JOIN, Value, fn
 
 from .. import guard, learning, moderation, notify, rules, timeline, tracking
 from ..clock import now
@@ -16,13 +16,18 @@ from ..models import (
     THREAD_KINDS,
     Barrier,
     BarrierThread,
+    Notification,
     Organisation,
     Post,
     PostRevision,
     ReadLog,
     Theme,
     Thread,
+    ThreadAddressee,
+    ThreadLink,
+    ThreadTheme,
     User,
+    Watch,
     attach_addressees,
     attach_themes,
     with_theme,
@@ -36,7 +41,7 @@ bp = Blueprint("threads", __name__)
 def get_visible_thread(thread_id):
     """The thread, or 404 when it does not exist or this person may not know it does. A merged thread's
     address leads to the thread it joined, saying so when someone tried to act on the old one."""
-    thread = Thread.listing().where(Thread.id == thread_id).first()
+    thread = one_with_addressees(with_page_state(rules.visible_threads(current_user)).where(Thread.id == thread_id))
     if thread is None:
         merged_into = Thread.select(Thread.merged_into).where(Thread.id == thread_id).scalar()
         if merged_into:
@@ -48,6 +53,37 @@ def get_visible_thread(thread_id):
     if thread is None or not rules.can_see_thread(current_user, thread):
         abort(404)
     return thread
+
+
+def one_with_addressees(threads):
+    """The one thread `threads` finds, with its addressees, from one query: a row per addressee."""
+    Addressed = Organisation.alias("addressed")
+    rows = list(
+        threads.switch(Thread)
+        .join(ThreadAddressee, JOIN.LEFT_OUTER, on=(ThreadAddressee.thread == Thread.id), attr="addressee")
+        .join(Addressed, JOIN.LEFT_OUTER, on=(ThreadAddressee.organisation == Addressed.id), attr="organisation")
+        .select_extend(ThreadAddressee, Addressed)
+        .order_by(Thread.id, Addressed.name)
+    )
+    if not rows:
+        return None
+    thread = rows[0]
+    thread._addressees = [row.addressee for row in rows if row.addressee is not None and row.addressee.id]
+    return thread
+
+
+def with_page_state(threads):
+    """`threads` with what the thread page asks besides the thread, in the same query: the viewer's watch level
+    and unread notices, and whether any thread is linked (most are not, so no query looks for them)."""
+    me = current_user.id
+    watch_level = Watch.select(Watch.level).where((Watch.user == me) & (Watch.thread == Thread.id))
+    notices = Notification.select(fn.COUNT(Notification.id)).where(
+        (Notification.user == me) & (Notification.thread == Thread.id) & Notification.read_at.is_null()
+    )
+    links = ThreadLink.select(ThreadLink.id).where((ThreadLink.first == Thread.id) | (ThreadLink.second == Thread.id))
+    return threads.select_extend(
+        watch_level.alias("watch_level"), notices.alias("unread_notices"), fn.EXISTS(links).alias("has_links")
+    )
 
 
 def get_post(post_id):
@@ -145,22 +181,38 @@ def show_thread(thread, reply_form, status=200, first_unread=None):
         has_next=has_next,
         form=reply_form,
         first_unread=first_unread,
-        watch_level=notify.watch_level(current_user, thread=thread),
+        watch_level=thread.watch_level,
         **learning_context(thread) if number == 1 else {},
     ), status
 
 
 def learning_context(thread):
-    """The thread's themes and barriers, and what the steward or its organisation could add."""
-    attach_themes([thread])
-    barriers = Barrier.select().join(BarrierThread).where(BarrierThread.thread == thread.id).order_by(Barrier.title)
-    context = {"barriers": list(barriers), "theme_choices": [], "barrier_choices": []}
-    if rules.can_tag_thread(current_user, thread):
+    """The thread's themes and barriers, and what the steward or its organisation could add: one query for
+    every theme in use or on the thread and every barrier, each saying whether it is on this thread."""
+    on_thread = (ThreadTheme.theme == Theme.id) & (ThreadTheme.thread == thread.id)
+    themes = (
+        Theme.select(Value("theme"), Theme.id, Theme.name, Theme.slug, ThreadTheme.id.is_null(False))
+        .join(ThreadTheme, JOIN.LEFT_OUTER, on=on_thread)
+        .where(Theme.active | ThreadTheme.id.is_null(False))
+    )
+    linked = (BarrierThread.barrier == Barrier.id) & (BarrierThread.thread == thread.id)
+    barriers = Barrier.select(
+        Value("barrier"), Barrier.id, Barrier.title, Barrier.status, BarrierThread.id.is_null(False)
+    ).join(BarrierThread, JOIN.LEFT_OUTER, on=linked)
+    found = {"theme": [], "barrier": []}
+    here = {"theme": [], "barrier": []}
+    for what, id, name, detail, on_this in sorted((themes + barriers).tuples(), key=lambda row: row[2]):
+        item = Theme(id=id, name=name, slug=detail) if what == "theme" else Barrier(id=id, title=name, status=detail)
+        found[what].append(item)
+        if on_this:
+            here[what].append(item)
+    thread.themes = here["theme"]
+    return {
+        "barriers": here["barrier"],
         # retired themes stay offered on the threads that have them, so saving does not drop them
-        context["theme_choices"] = sorted(set(Theme.in_use()) | set(thread.themes), key=lambda t: t.name)
-    if rules.is_steward(current_user):
-        context["barrier_choices"] = list(Barrier.select().order_by(Barrier.title))
-    return context
+        "theme_choices": found["theme"] if rules.can_tag_thread(current_user, thread) else [],
+        "barrier_choices": found["barrier"] if rules.is_steward(current_user) else [],
+    }
 
 
 @bp.post("/threads/<int:thread_id>/themes")
@@ -183,11 +235,12 @@ def set_themes(thread_id):
 def show(thread_id):
     thread = get_visible_thread(thread_id)
     first_unread = None
-    if not wants_fragment():  # reading the whole page marks the thread read
+    # Reading the whole page marks the thread read: a write only when there is something new to mark.
+    if not wants_fragment() and (thread.unread or thread.unread_notices):
         first_unread = timeline.first_unread(thread, current_user, current_app.config["POSTS_PER_PAGE"])
         notify.read_thread(current_user, thread)
-        if thread.visibility == "restricted":
-            ReadLog.create(user=current_user.id, thread=thread.id, created=now())
+    if not wants_fragment() and thread.visibility == "restricted":
+        ReadLog.create(user=current_user.id, thread=thread.id, created=now())
     return show_thread(thread, ReplyForm(formdata=None), first_unread=first_unread)
 
 

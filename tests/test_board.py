@@ -1,5 +1,7 @@
 """The open-requests board, its waiting-on clocks, and the steward's actions on a request."""
 
+import html
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -291,7 +293,9 @@ def test_closing_from_the_board_row(as_person, region):
     charity, first, _ = region
     thread = make_request(make_user(charity), [first])
     client = as_person(make_steward())
-    assert "Close because" in client.get("/board").text
+    tools = "/board/requests/%d/tools" % thread.id
+    assert 'hx-get="%s?next=' % tools in client.get("/board").text  # the row's forms come when they are opened
+    assert "Close because" in client.get(tools, headers=HTMX).text
     response = client.post(
         "/threads/%d/status" % thread.id,
         data={"action": "close", "reason": "withdrawn", "view": "row"},
@@ -323,8 +327,24 @@ def test_board_actions_without_javascript_come_back_to_the_same_filters(as_perso
     thread = make_request(make_user(charity), [first])
     client = as_person(make_steward())
     page = client.get("/board?kind=need&sort=activity").text
-    assert 'name="next" value="/board?kind=need&amp;sort=activity"' in page
+    tools = re.search(r'<a href="(/board/requests/\d+/tools[^"]*)">Open the tools for this request</a>', page)
+    tools_page = client.get(html.unescape(tools.group(1))).text
+    assert "<h1>Act on this request</h1>" in tools_page and "Close because" in tools_page
+    assert 'name="next" value="/board?kind=need&amp;sort=activity"' in tools_page
     response = client.post("/threads/%d/owner" % thread.id, data={"owner": "", "next": "/board?kind=need"})
     assert response.headers["Location"] == "/board?kind=need"
     elsewhere = client.post("/threads/%d/owner" % thread.id, data={"owner": "", "next": "https://evil.example/"})
     assert elsewhere.headers["Location"] == "/threads/%d" % thread.id
+    assert 'value="https://evil.example/"' not in client.get(tools.group(1) + "&next=https://evil.example/").text
+
+
+def test_only_the_steward_opens_a_rows_tools_and_only_for_live_requests(as_person, region):
+    charity, first, _ = region
+    asker = make_user(charity)
+    thread = make_request(asker, [first])
+    path = "/board/requests/%d/tools" % thread.id
+    assert as_person(asker).get(path).status_code == 403
+    steward = make_steward()
+    tracking.resolve(thread, steward)
+    client = as_person(steward)
+    assert client.get(path).status_code == 404 and client.get("/board/requests/999999/tools").status_code == 404

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -11,7 +11,7 @@ from peewee import JOIN, Case, fn
 
 from .. import rules
 from ..clock import in_london, now
-from ..htmx import render
+from ..htmx import render, wants_fragment
 from ..models import (
     LIVE_STATUSES,
     REQUEST_KINDS,
@@ -23,6 +23,7 @@ from ..models import (
     with_theme,
 )
 from ..paging import Page, page_number
+from .auth import safe_next
 from .threads import changed_since, live_args
 
 bp = Blueprint("board", __name__)
@@ -180,6 +181,19 @@ def most_waited_on(user, limit=5):
         .order_by(waits.desc(), Organisation.name)
         .limit(limit)
     )
+
+
+@bp.get("/board/requests/<int:thread_id>/tools")
+def tools(thread_id):
+    """The steward's actions on one request of the board: the row's forms (htmx), or a page of them."""
+    if not rules.is_steward(current_user):
+        abort(403)
+    thread = board_row(thread_id)
+    if thread is None:
+        abort(404)
+    back = safe_next(request.args.get("next")) or url_for("board.index")
+    template = "board/_tools.html" if wants_fragment() else "board/tools.html"
+    return render_template(template, thread=thread, owners=list(User.stewards()), back=back)
 
 
 @bp.get("/board/live")

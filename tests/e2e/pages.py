@@ -131,6 +131,22 @@ def setting_a_password(page):
     settled(page)
 
 
+def board_row_tools(page):
+    page.goto("/board?sort=activity")
+    page.locator(".board-row").filter(has_text=CRASH_PAD).get_by_text("Act on this request").click()
+    expect(page.get_by_role("button", name="Set owner")).to_be_visible()
+    settled(page)
+
+
+def board_row_tools_page(page):
+    """Where the row's link leads without JavaScript: its tools on a page of their own."""
+    page.goto("/board?sort=activity")
+    row = page.locator(".board-row").filter(has_text=CRASH_PAD)
+    page.goto(row.locator("a", has_text="Open the tools for this request").get_attribute("href"))
+    expect(page.get_by_role("heading", name="Act on this request")).to_be_visible()
+    settled(page)
+
+
 def board_filtered(page):
     page.goto("/board")
     page.get_by_label("Status").select_option(label="Answered")
@@ -162,6 +178,8 @@ STATES = [
     ("new thread with errors", MEMBER, new_thread_with_errors),
     ("board", STEWARD, visit("/board")),
     ("board filtered", STEWARD, board_filtered),
+    ("a board row's tools open", STEWARD, board_row_tools),
+    ("a board row's tools on their own page", STEWARD, board_row_tools_page),
     ("organisations", MEMBER, visit("/orgs")),
     ("an organisation", MEMBER, visit("/orgs/the-whitechapel-centre")),
     ("people", STEWARD, visit("/people")),

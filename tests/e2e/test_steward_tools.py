@@ -86,3 +86,21 @@ def test_steward_merges_a_thread_into_another_and_its_old_address_leads_there(pa
     page.goto(source_url)
     expect(page).to_have_url(target_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(TARGET)
+
+
+def test_steward_opens_a_board_rows_tools_and_acts_in_place(page, demo_region):
+    """A row's forms load when its tools are opened (the board stays light), then act on the row in place."""
+    sign_in(page, demo.STEWARD)
+    page.goto("/board?sort=activity")
+    settled(page)
+    mark_page(page)
+    row = page.locator(".board-row").filter(has_text=CRASH_PAD).first
+    expect(row.get_by_label("Owner")).to_have_count(0)
+    row.get_by_text("Act on this request").click()
+    row.get_by_label("Follow-up date").fill("2030-01-31")
+    row.get_by_role("button", name="Set date").click()
+    expect_announced(page, "Follow-up date set to 31 January 2030.")
+    row = page.locator(".board-row").filter(has_text=CRASH_PAD).first
+    expect(row.get_by_role("definition").filter(has_text="31 January 2030")).to_be_visible()
+    expect(row.get_by_label("Owner")).to_be_visible()  # the redrawn row keeps its tools open
+    assert_no_page_load(page)

@@ -127,10 +127,12 @@ class Thread(BaseModel):
 
     class Meta:
         indexes = (
-            (("kind", "status", "last_activity"), False),
-            (("organisation", "last_activity"), False),
+            # the lists' order (pinned first, latest activity next) after each filter they take
             (("pinned", "last_activity"), False),
             (("kind", "pinned", "last_activity"), False),
+            (("status", "pinned", "last_activity"), False),
+            (("kind", "status", "pinned", "last_activity"), False),
+            (("organisation", "last_activity"), False),
             (("status", "waiting_since"), False),
             (("status", "follow_up_on"), False),
             (("owner", "status"), False),
@@ -153,9 +155,10 @@ class Thread(BaseModel):
 
     @classmethod
     def listing(cls):
-        """Threads with what a list row shows: the asking organisation and the author (merged ones are gone)."""
+        """Threads with what a list row shows of the asking organisation and the author, not all their columns
+        (merged threads are gone)."""
         return (
-            cls.select(cls, Organisation, User)
+            cls.select(cls, Organisation.id, Organisation.name, Organisation.slug, User.id, User.name)
             .join(Organisation)
             .switch(cls)
             .join(User, on=cls.author)

@@ -82,6 +82,8 @@ def test_0008_lets_the_lists_walk_an_index_in_order_and_still_finds_merged_threa
     assert runner.up() == ["0008_list_indexes"]
     assert "TEMP B-TREE" not in plan(db, threads_list + " LIMIT 21")
     assert "TEMP B-TREE" not in plan(db, updates + " LIMIT 21")
+    for narrowed in ("status = 'open'", "kind = 'need' AND status = 'open'"):
+        assert "TEMP B-TREE" not in plan(db, threads_list.replace("WHERE", "WHERE %s AND" % narrowed) + " LIMIT 21")
     assert "thread_merged_into_id" in plan(db, "SELECT id FROM thread WHERE merged_into_id = 1")
     assert db.execute_sql("SELECT id FROM thread WHERE merged_into_id = 1").fetchall() == [(2,)]
     assert runner.down() == ["0008_list_indexes"]

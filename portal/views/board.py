@@ -140,7 +140,7 @@ def index():
     owners = list(User.stewards())
     filters = read_filters(request.args, organisations, owners)
     query = apply_filters(live_requests(current_user), filters, organisations, current_user)
-    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"])
+    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"], keys_first=True)
     attach_addressees(page.items)
     return render(
         "board/index.html",

@@ -30,7 +30,7 @@ def index():
         .where(Thread.kind == "update")
         .order_by(Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc()),
     }
-    pages = {name: Page(query, page_number(request.args, name), size) for name, query in lists.items()}
+    pages = {name: Page(query, page_number(request.args, name), size, keys_first=True) for name, query in lists.items()}
     attach_addressees([t for page in pages.values() for t in page.items])
     overview = None
     if rules.is_steward(current_user):

@@ -1,5 +1,6 @@
 """Threads: the filterable list, starting a thread, reading, replying, editing and status changes."""
 
+from collections import namedtuple
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -102,6 +103,19 @@ def tell_blind_mentions(names):
         )
 
 
+Choice = namedtuple("Choice", "name slug")
+
+
+def filter_choices():
+    """The organisations and themes that the list filters offer, by name, from one query."""
+    organisations = Organisation.select(Value("organisations"), Organisation.name, Organisation.slug)
+    themes = Theme.select(Value("themes"), Theme.name, Theme.slug)
+    choices = {"organisations": [], "themes": []}
+    for what, name, slug in sorted((organisations + themes).tuples(), key=lambda row: row[1]):
+        choices[what].append(Choice(name, slug))
+    return choices["organisations"], choices["themes"]
+
+
 def read_list_filters(args, organisations, themes):
     """The kind, status, organisation and theme asked for; anything unknown counts as "any"."""
 
@@ -132,11 +146,11 @@ def apply_list_filters(query, filters):
 
 @bp.get("/threads")
 def index():
-    organisations, themes = list(Organisation.by_name()), list(Theme.select().order_by(Theme.name))
+    organisations, themes = filter_choices()
     filters = read_list_filters(request.args, organisations, themes)
     query = apply_list_filters(rules.visible_threads(current_user), filters)
     query = query.order_by(Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())
-    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"])
+    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"], keys_first=True)
     attach_themes(attach_addressees(page.items))
     return render(
         "threads/index.html", "results", page=page, filters=filters, organisations=organisations, themes=themes

@@ -13,6 +13,7 @@ from .clock import now
 from .db import database
 from .models import (
     Event,
+    InboundMessage,
     Notification,
     Organisation,
     PasswordLink,
@@ -254,4 +255,5 @@ def subject_access(person):
         "events": rows(Event.select().where(Event.actor == person.id)),
         "notifications": rows(Notification.select().where(Notification.user == person.id)),
         "restricted_threads_opened": rows(ReadLog.select().where(ReadLog.user == person.id)),
+        "email_replies_received": rows(InboundMessage.select().where(InboundMessage.user == person.id)),
     }

@@ -48,6 +48,8 @@ def register(app):
             )
             if confirm:
                 retention.remove(thread)
+        if confirm:
+            retention.forget_inbound()
         if not threads:
             click.echo("Nothing is past the retention policy.")
         elif not confirm:

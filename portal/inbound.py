@@ -18,7 +18,7 @@ from . import rules, tracking
 from .clock import now
 from .db import database
 from .mail import reply_signature
-from .models import Thread, User
+from .models import InboundMessage, Thread, User
 
 TOKEN_DAYS = 60  # how long a notification e-mail can be replied to
 MAX_BYTES = 512 * 1024
@@ -68,7 +68,8 @@ def message_text(message):
 
 
 def post_reply(recipient, raw):
-    """Post the e-mail `raw`, sent to `recipient`, as a reply; returns the post or raises Refused."""
+    """Post the e-mail `raw`, sent to `recipient`, as a reply; returns the post, None when this message was
+    posted before (a mail server delivering it again), or raises Refused."""
     user_id, thread_id = read_address(recipient)
     message = message_from_bytes(raw, policy=default)
     person = User.with_organisation().where((User.id == user_id) & (User.active == True)).first()
@@ -80,7 +81,19 @@ def post_reply(recipient, raw):
         raise Refused("Replies must come from the address we wrote to.")
     if not rules.can_reply(person, thread):
         raise Refused("This thread is locked by the steward, so it takes no new replies.")
-    return tracking.reply(thread, person, message_text(message))
+    body = message_text(message)
+    message_id = str(message.get("Message-ID", "")).strip()[:998]
+    with database.atomic():
+        if message_id:
+            first_time = (
+                InboundMessage.insert(user=person.id, message_id=message_id)
+                .on_conflict_ignore()
+                .as_rowcount()
+                .execute()
+            )
+            if not first_time:
+                return None
+        return tracking.reply(thread, person, body)
 
 
 class Handler:
@@ -98,13 +111,13 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         try:
-            post_reply(envelope.rcpt_tos[0], envelope.original_content or envelope.content)
+            post = post_reply(envelope.rcpt_tos[0], envelope.original_content or envelope.content)
         except Refused as refused:
             return "550 5.7.1 %s" % refused
         finally:
             if not database.is_closed():
                 database.close()
-        return "250 OK: your reply is posted"
+        return "250 OK: your reply is posted" if post else "250 OK: this reply was posted already"
 
 
 def controller(host, port):

@@ -355,6 +355,18 @@ class SignInThrottle(BaseModel):
     blocked_until = DateTimeField(null=True)
 
 
+class InboundMessage(BaseModel):
+    """An e-mail reply already posted, by its Message-ID: a mail server that delivers it again (as they do when
+    an answer is lost) is thanked, and nothing is posted twice."""
+
+    user = ForeignKeyField(User)
+    message_id = CharField(max_length=998)  # the longest line e-mail allows
+    received = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("user", "message_id"), True), (("received",), False))
+
+
 class ReadLog(BaseModel):
     """Who opened a restricted thread, and when."""
 
@@ -499,4 +511,5 @@ TABLES = [
     BarrierLog,
     SignInThrottle,
     ReadLog,
+    InboundMessage,
 ]

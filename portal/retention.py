@@ -11,6 +11,7 @@ from .models import (
     REQUEST_KINDS,
     BarrierThread,
     Event,
+    InboundMessage,
     Notification,
     Post,
     PostRevision,
@@ -57,9 +58,15 @@ def remove(thread):
         Thread.delete().where(Thread.id == thread.id).execute()
 
 
+def forget_inbound(moment=None):
+    """Forget the Message-IDs of e-mail replies after a month: mail servers give up retrying within days."""
+    return InboundMessage.delete().where(InboundMessage.received < (moment or now()) - MONTH).execute()
+
+
 def apply(moment=None):
     """Remove everything due; returns how many threads went."""
     threads = list(due(moment))
     for thread in threads:
         remove(thread)
+    forget_inbound(moment)
     return len(threads)

@@ -79,7 +79,7 @@ def test_0008_lets_the_lists_walk_an_index_in_order_and_still_finds_merged_threa
     updates = threads_list.replace("WHERE", "WHERE kind = 'update' AND")
     assert "TEMP B-TREE" in plan(db, threads_list)  # before: every thread sorted, led by the merged_into index
 
-    assert runner.up() == ["0008_list_indexes"]
+    assert runner.up("0008_list_indexes") == ["0008_list_indexes"]
     assert "TEMP B-TREE" not in plan(db, threads_list + " LIMIT 21")
     assert "TEMP B-TREE" not in plan(db, updates + " LIMIT 21")
     for narrowed in ("status = 'open'", "kind = 'need' AND status = 'open'"):

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 import pytest
 
 from portal import clock, inbound, mail, outbox
-from portal.models import Post, Thread
+from portal.models import InboundMessage, Post, Thread
 
 from .builders import make_org, make_request, make_user
 from .mailserver import free_port
@@ -68,6 +68,31 @@ def test_html_only_and_other_charsets_are_read(inbox, request_and_officer):
     latin.set_content("Zoë can meet him.", charset="iso-8859-1")
     send(inbox, address, message=latin)
     assert replies(thread)[0].startswith("Café at 8") and replies(thread)[1] == "Zoë can meet him."
+
+
+def test_a_message_delivered_twice_is_posted_once(inbox, request_and_officer):
+    """Mail servers deliver again when they miss our answer; the Message-ID tells the second delivery apart."""
+    thread, officer = request_and_officer
+    address = mail.reply_address(officer.id, thread.id)
+
+    def message(body, message_id):
+        sent = EmailMessage()
+        sent.set_content(body)
+        sent["Message-ID"] = message_id
+        return sent
+
+    send(inbox, address, message=message("A bed at 8pm.", "<first@council.example.org>"))
+    again = message("A bed at 8pm.", "<first@council.example.org>")
+    again["From"], again["To"] = "officer@council.example.org", address
+    with smtplib.SMTP("127.0.0.1", inbox) as smtp:
+        smtp.ehlo()
+        smtp.mail("officer@council.example.org")
+        smtp.rcpt(address)
+        assert smtp.data(again.as_bytes()) == (250, b"OK: this reply was posted already")
+    send(inbox, address, message=message("And breakfast.", "<second@council.example.org>"))
+    send(inbox, address, "No Message-ID header: posted each time.")
+    assert replies(thread) == ["A bed at 8pm.", "And breakfast.", "No Message-ID header: posted each time."]
+    assert InboundMessage.select().count() == 2
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import zipfile
 from datetime import timedelta
 
 from portal import clock, tracking
-from portal.models import Event, Post, Thread, User
+from portal.models import Event, InboundMessage, Post, Thread, User
 
 from .builders import make_org, make_request, make_steward, make_thread, make_user
 
@@ -23,6 +23,8 @@ def test_retention_lists_then_removes_what_is_past_its_time(app, as_person):
     with clock.fixed_at(clock.now() - timedelta(days=340)):
         make_thread(author, title="Update due next month")
     recent = make_thread(author, title="Recent update")
+    InboundMessage.create(user=author, message_id="<old@example.org>", received=long_ago)
+    InboundMessage.create(user=author, message_id="<new@example.org>")
     cli = app.test_cli_runner()
     dry = cli.invoke(args=["retention", "apply"])
     assert "would remove #%d request" % old_request.id not in dry.output
@@ -38,6 +40,7 @@ def test_retention_lists_then_removes_what_is_past_its_time(app, as_person):
     assert kept and all(set(e.data) <= {"thread", "post", "removed", "before", "after"} for e in kept)
     assert all(e.thread_id is None and "title" not in e.data for e in kept)
     assert still_open.id and recent.id
+    assert [m.message_id for m in InboundMessage.select()] == ["<new@example.org>"]
 
 
 def test_subject_access_export_holds_everything_about_the_person(as_person):

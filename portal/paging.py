@@ -30,7 +30,8 @@ class Page:
         offset = (number - 1) * size
         if keys_first:
             key = query.model._meta.primary_key
-            rows = list(query.where(key.in_(query.select(key).limit(size + 1).offset(offset))))
+            keys = query.select(key.alias("key")).limit(size + 1).offset(offset).alias("page_keys")
+            rows = list(query.switch(query.model).join(keys, on=(key == keys.c.key)))
         else:
             rows = list(query.limit(size + 1).offset(offset))
         self.number = number

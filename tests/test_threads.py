@@ -263,7 +263,7 @@ def statements_for(client, path):
     with count_queries() as counted:
         response = client.get(path)
     assert response.status_code == 200
-    return response, [record.msg[0].lstrip().split()[0].upper() for record in counted.get_queries()]
+    return response, [record.msg[0].lstrip(" (").split()[0].upper() for record in counted.get_queries()]
 
 
 def test_the_thread_page_costs_six_queries_and_writes_only_when_there_is_news(as_person, charity, council):

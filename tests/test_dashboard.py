@@ -2,7 +2,9 @@
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from playhouse.test_utils import count_queries
 
 from portal import clock, dashboard, learning, tracking
 from portal.models import Barrier, BarrierLog, Thread
@@ -60,8 +62,8 @@ def build_fixture():
 def test_numbers_match_the_hand_computed_fixture():
     steward, council = build_fixture()
     with at(london(11, 15)):
-        rows = dashboard.requests_for(steward, "2026-09", "2026-10")
-        numbers = {n["month"]: n for n in dashboard.request_numbers(rows, ["2026-09", "2026-10"])}
+        months, themes = dashboard.numbers(steward, ["2026-09", "2026-10"])
+        numbers = {n["month"]: n for n in months}
         barriers = dashboard.barriers_over_time(["2026-08", "2026-09", "2026-10"])
         council_rows = dashboard.requests_for(steward, "2026-09", "2026-10", council)
     september, october = numbers["2026-09"], numbers["2026-10"]
@@ -73,12 +75,67 @@ def test_numbers_match_the_hand_computed_fixture():
     assert [b["raised"] for b in barriers] == [0, 1, 0] and [b["changed"] for b in barriers] == [0, 0, 1]
     titles = {thread.id: thread.title for thread in Thread.select()}
     assert sorted(titles[row[0]] for row in council_rows) == ["A", "B", "C", "D"]
-    assert dashboard.by_theme(rows) == [("Emergency beds", 1)]
+    assert themes == [("Emergency beds", 1)]
+
+
+def test_a_request_raised_before_the_period_counts_in_the_month_it_was_resolved():
+    steward, _ = build_fixture()
+    with at(london(11, 15)):
+        (october,), _ = dashboard.numbers(steward, ["2026-10"])
+    assert (october["raised"], october["resolved"]) == (2, 2)  # D and E raised; B (from September) and E resolved
+    assert october["resolution_median"] == (720 + 48) / 2 and october["response_median"] == 24
+
+
+def answered_after(month, hours, asker, officer, council):
+    with at(london(month, 1)):
+        thread = make_request(asker, [council])
+    with at(london(month, 1) + timedelta(hours=hours)):
+        tracking.reply(thread, officer, "Answer")
 
 
 def test_percentile_is_nearest_rank():
-    assert dashboard.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
-    assert dashboard.percentile([5], 0.9) == 5 and dashboard.percentile([], 0.9) is None
+    charity, council = make_org(), make_org()
+    asker, officer = make_user(charity), make_user(council)
+    for hours in range(1, 11):
+        answered_after(9, hours, asker, officer, council)
+    answered_after(10, 5, asker, officer, council)
+    with at(london(11, 15)):
+        (september, october, november), _ = dashboard.numbers(make_steward(), ["2026-09", "2026-10", "2026-11"])
+    assert september["response_p90"] == 9 and september["response_median"] == 5.5  # of 1, 2, ... 10
+    assert october["response_p90"] == 5 and october["response_median"] == 5  # of 5
+    assert november["response_p90"] is None and november["response_median"] is None and november["raised"] == 0
+
+
+def test_times_are_exact_to_the_microsecond():
+    charity, council = make_org(), make_org()
+    raised = london(9, 1).replace(microsecond=900000)
+    answered = raised + timedelta(hours=1, microseconds=-800000)  # the fraction of a second goes down
+    with at(raised):
+        thread = make_request(make_user(charity), [council])
+    with at(answered):
+        tracking.reply(thread, make_user(council), "Answer")
+    with at(london(11, 15)):
+        (september,), _ = dashboard.numbers(make_steward(), ["2026-09"])
+    assert september["response_median"] == september["response_p90"] == dashboard.hours(raised, answered)
+
+
+def test_months_are_london_months_across_the_clock_changes():
+    """Half past midnight on 1 October in London is still 30 September in UTC (summer time); on 1 November it
+    is the same time in both (the clocks went back on 25 October)."""
+    charity, council = make_org(), make_org()
+    asker = make_user(charity)
+    answers = {key: "Fine" for key, _ in learning.CHECKIN_PROMPTS}
+    for moment in (london(9, 30, 23), london(10, 1, 0) + timedelta(minutes=30), london(10, 31, 23)):
+        with at(moment):
+            make_request(asker, [council])
+    with at(london(10, 1, 0) + timedelta(minutes=30)):
+        learning.post_checkin(asker, answers)
+    with at(london(11, 1, 0) + timedelta(minutes=30)):
+        make_request(asker, [council])
+        learning.post_checkin(asker, answers)
+    with at(london(11, 15)):
+        numbers, _ = dashboard.numbers(make_steward(), ["2026-09", "2026-10", "2026-11"])
+    assert [(n["raised"], n["received"]) for n in numbers] == [(1, 0), (2, 1), (1, 1)]
 
 
 def test_periods_out_of_range_or_reversed_are_corrected_with_a_message():
@@ -103,6 +160,24 @@ def test_dashboard_page_has_charts_with_tables(as_person):
     assert "we swapped them" in swapped
     member = as_person(make_user())
     assert member.get("/learning").status_code == 200
+
+
+def learning_queries(client):
+    with count_queries() as counted:
+        assert client.get("/learning?from=2026-09&to=2026-11&org=council").status_code == 200
+    return counted.count
+
+
+def test_dashboard_queries_do_not_grow_with_requests(as_person):
+    steward, council = build_fixture()
+    client = as_person(steward)
+    few = learning_queries(client)
+    charity = make_org()
+    for number in range(20):
+        with at(london(10, 10)):
+            thread = make_request(make_user(charity), [council], title="More %d" % number)
+            tracking.resolve(thread, thread.author)
+    assert learning_queries(client) == few <= 6
 
 
 def test_requests_csv_round_trips_and_keeps_formulas_out(as_person):
@@ -130,7 +205,7 @@ def test_restricted_requests_are_not_counted_for_outsiders(as_person):
     outsider = make_user()
     with at(london(11, 1)):
         rows = dashboard.requests_for(outsider, "2026-10", "2026-10")
-    assert rows == []
+    assert list(rows) == []
     csv_text = as_person(outsider).get("/learning/requests.csv?from=2026-10&to=2026-10").text
     assert "Secret" not in csv_text
 

@@ -26,9 +26,10 @@ from ..models import (
 bp = Blueprint("learning", __name__)
 
 
-def chosen_organisation():
+def chosen_organisation(organisations):
+    """The organisation picked in the filters (?org=slug), from those the page lists."""
     slug = request.args.get("org", "")
-    return Organisation.get_or_none(Organisation.slug == slug) if slug else None
+    return next((o for o in organisations if o.slug == slug), None) if slug else None
 
 
 def period():
@@ -46,12 +47,10 @@ def days(value):
 def index():
     start, end = period()
     months = dashboard.months(start, end)
-    organisation = chosen_organisation()
-    rows = dashboard.requests_for(current_user, start, end, organisation)
-    numbers = dashboard.request_numbers(rows, months)
+    organisations = list(Organisation.by_name())
+    organisation = chosen_organisation(organisations)
+    numbers, themes = dashboard.numbers(current_user, months, organisation)
     barriers = dashboard.barriers_over_time(months)
-    checkins = dashboard.checkins(current_user, months)
-    themes = dashboard.by_theme(rows)
     labels = [dashboard.month_label(m) for m in months]
     pictures = {
         "volume": charts.bar_chart(
@@ -83,7 +82,7 @@ def index():
             labels,
             [(label, [b[status] for b in barriers]) for status, label in BARRIER_STATUSES.items()],
         ),
-        "checkins": charts.bar_chart("Check-ins received", labels, [("Check-ins", [c["received"] for c in checkins])]),
+        "checkins": charts.bar_chart("Check-ins received", labels, [("Check-ins", [n["received"] for n in numbers])]),
     }
     return render_template(
         "learning/index.html",
@@ -92,12 +91,11 @@ def index():
         organisation=organisation,
         numbers=numbers,
         barriers=barriers,
-        checkins=checkins,
         themes=themes,
         pictures=pictures,
         days=days,
         labels=labels,
-        organisations=Organisation.by_name(),
+        organisations=organisations,
         BARRIER_STATUSES=BARRIER_STATUSES,
     )
 
@@ -123,9 +121,9 @@ def csv_response(name, header, rows):
 def requests_csv():
     """Every request the viewer may see that was raised or resolved in the period, with its history."""
     start, end = period()
-    organisation = chosen_organisation()
-    ids = [row[0] for row in dashboard.requests_for(current_user, start, end, organisation)]
-    query = rules.visible_threads(current_user).where(Thread.id.in_(ids or [0])).order_by(Thread.created)
+    organisation = chosen_organisation(Organisation.by_name())
+    ids = dashboard.requests_for(current_user, start, end, organisation).select(Thread.id)
+    query = rules.visible_threads(current_user).where(Thread.id.in_(ids)).order_by(Thread.created)
     if request.args.get("theme"):
         query = query.where(with_theme(request.args["theme"]))
     threads = attach_addressees(list(query))
@@ -243,7 +241,8 @@ def report():
         if dashboard.is_month(request.args.get("month"))
         else dashboard.month_of(dashboard.now())
     )
-    organisation = chosen_organisation()
+    organisations = list(Organisation.by_name())
+    organisation = chosen_organisation(organisations)
     begin, finish = dashboard.month_start(month), dashboard.month_start(dashboard.shift(month, 1))
     visible = rules.visible_threads(current_user)
     mine = (Thread.organisation == organisation.id) if organisation else Thread.id.is_null(False)
@@ -286,7 +285,7 @@ def report():
         resolved=resolved,
         still_open=still_open,
         moved=list(moved),
-        organisations=Organisation.by_name(),
+        organisations=organisations,
         BARRIER_STATUSES=BARRIER_STATUSES,
         prompts=learning.CHECKIN_PROMPTS,
     )

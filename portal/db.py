@@ -19,13 +19,22 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
+# Connections are kept between requests: a new one costs SQLite a file open and its pragmas, and PostgreSQL a
+# network round trip and a password exchange. One per thread; a connection left unused for five minutes is
+# replaced, and one that PostgreSQL broke is dropped when it comes back (the request that met it gets a 503).
+POOL_OPTIONS = {"max_connections": None, "stale_timeout": 300}
+
+
 def open_database(url):
-    """Point the proxy at the database behind `url` (anything playhouse.db_url understands)."""
-    if url.startswith("sqlite:///"):
+    """Point the proxy at the database behind `url` (anything playhouse.db_url understands), pooled."""
+    scheme, rest = url.split("://", 1)
+    if scheme == "sqlite":
         path = parse(url)["database"]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        target = connect(url, **SQLITE_OPTIONS)
+        target = connect("sqlite+pool://" + rest, **SQLITE_OPTIONS, **POOL_OPTIONS)
+    elif scheme in ("postgres", "postgresql"):
+        target = connect("postgresql+pool://" + rest, **POOL_OPTIONS)
     else:
         target = connect(url)
     database.initialize(target)

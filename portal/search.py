@@ -4,6 +4,9 @@
 The index holds one entry per post that is not hidden: its thread's title and its text. The domain functions
 that write posts call index_post, remove_post or reindex_thread in their own transactions; migration 0005
 makes the tables (and the triggers that keep SQLite's FTS5 table in step with post_search).
+
+A search ranks only the newest MAX_CANDIDATES matching posts that the person may see, within the filters, so that
+its cost does not grow with the index; tally says when there were more, for the page to tell.
 """
 
 import html
@@ -18,7 +21,7 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from . import rules
 from .db import BaseModel, database, is_sqlite
-from .models import Post, Thread
+from .models import Organisation, Post, Thread
 
 MAX_QUERY = 200  # characters of a query that are read; the rest is ignored
 LANGUAGE = "english"  # PostgreSQL's text search configuration; migration 0005 uses the same
@@ -26,6 +29,9 @@ LANGUAGE = "english"  # PostgreSQL's text search configuration; migration 0005 u
 # area, taken out of the indexed text, so that the text can be escaped before the marks become <mark>.
 OPEN, CLOSE = "\ue000", "\ue001"
 SNIPPET_WORDS = 30
+# The newest posts with the words that a search ranks: enough to find what is current, few enough that a search
+# costs the same however many posts have the words.
+MAX_CANDIDATES = 1_000
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -115,28 +121,32 @@ def _tsquery(terms):
     return fn.plainto_tsquery(LANGUAGE, " ".join(terms))
 
 
-def _scored_posts(terms, since=None, until=None):
-    """(post_id, thread_id, score) of each post, not hidden, that has all `terms`; the lower the score the better."""
+def matching_posts(user, terms, since=None, until=None):
+    """The posts `user` may see that have all `terms` (in the post or its thread's title), newest first, as
+    (post_id, thread_id), with Thread and Organisation joined so that the list filters can narrow them. Only
+    posts written from `since` up to `until` (UTC) count."""
     if is_sqlite():
-        score = fn.bm25(SearchText.everything, 4.0, 1.0)  # a word in the title counts four times one in a post
         query = (
-            SearchText.select(Post.id.alias("post_id"), Post.thread.alias("thread_id"), score.alias("score"))
+            SearchText.select(Post.id.alias("post_id"), Post.thread.alias("thread_id"))
             .join(Post, on=(Post.id == SearchText.rowid))
             .where(SearchText.everything.match(_fts_query(terms)))
+            .order_by(SearchText.rowid.desc())  # FTS5 walks its matches in this order: no sort
         )
     else:
-        tsquery = _tsquery(terms)
         query = (
-            SearchEntry.select(
-                Post.id.alias("post_id"),
-                Post.thread.alias("thread_id"),
-                (0 - fn.ts_rank(SearchEntry.document, tsquery)).alias("score"),  # lower first, as bm25()
-            )
+            SearchEntry.select(Post.id.alias("post_id"), Post.thread.alias("thread_id"))
             .join(Post)
-            .where(Expression(SearchEntry.document, "@@", tsquery))
+            .where(Expression(SearchEntry.document, "@@", _tsquery(terms)))
+            .order_by(SearchEntry.post.desc())
         )
-    # Hidden posts are out of the index already; this keeps them out of results whatever hid them.
-    query = query.where(Post.hidden == False)
+    # Hidden posts are out of the index already; this keeps them out of results whatever hid them. Visibility is
+    # part of this query, so that posts a person may not see never take the place of ones they may.
+    query = (
+        query.switch(Post)
+        .join(Thread)
+        .join(Organisation)
+        .where((Post.hidden == False) & Thread.merged_into.is_null() & rules.visible_filter(user))
+    )
     if since:
         query = query.where(Post.created >= since)
     if until:
@@ -144,18 +154,34 @@ def _scored_posts(terms, since=None, until=None):
     return query
 
 
-def matching_threads(user, terms, since=None, until=None):
-    """The threads `user` may see with a post (or title) matching all `terms`, best match first, each with
-    `best["post_id"]`: its best matching post. Only posts written from `since` up to `until` (UTC) count."""
-    scored = _scored_posts(terms, since, until).alias("scored")
+def tally(posts):
+    """(threads, capped) for matching_posts, narrowed: how many threads the newest MAX_CANDIDATES of `posts` are
+    in, and whether there are older ones, which a search leaves out."""
+    rows = list(posts.limit(MAX_CANDIDATES + 1).tuples())
+    return len({thread_id for _, thread_id in rows[:MAX_CANDIDATES]}), len(rows) > MAX_CANDIDATES
+
+
+def _score(terms):
+    """How well a post of matching_posts matches `terms`: the lower the better."""
+    if is_sqlite():
+        # A word in the title counts four times one in a post. bm25 counts every post with each word (how rare
+        # it is) once per query, so only the query that ranks asks for it.
+        return fn.bm25(SearchText.everything, 4.0, 1.0)
+    return 0 - fn.ts_rank(SearchEntry.document, _tsquery(terms))  # lower first, as bm25()
+
+
+def matching_threads(user, terms, posts):
+    """The threads of the newest MAX_CANDIDATES of `posts` (from matching_posts with `terms`, narrowed), best
+    match first, each with `best["post_id"]`: its best matching post."""
+    candidates = posts.select_extend(_score(terms).alias("score")).limit(MAX_CANDIDATES).alias("candidates")
     # The score is worked out in its own query: SQLite's bm25() cannot also be used inside the window.
     ranked = (
-        scored.select_from(
-            scored.c.post_id,
-            scored.c.thread_id,
-            scored.c.score,
+        candidates.select_from(
+            candidates.c.post_id,
+            candidates.c.thread_id,
+            candidates.c.score,
             fn.ROW_NUMBER()
-            .over(partition_by=[scored.c.thread_id], order_by=[scored.c.score, scored.c.post_id])
+            .over(partition_by=[candidates.c.thread_id], order_by=[candidates.c.score, candidates.c.post_id])
             .alias("place"),
         )
     ).alias("ranked")

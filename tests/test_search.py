@@ -10,6 +10,7 @@ from playhouse.migrations import Runner
 from playhouse.test_utils import count_queries
 
 from portal import clock, tracking
+from portal import search as search_module
 from portal.cli import MIGRATIONS
 from portal.models import Post, Theme, ThreadTheme
 
@@ -275,6 +276,67 @@ def test_results_are_paged_with_the_count(as_person, member):
     assert len(results(second)) == 2 and status(second) == "7 threads match “beds”, showing 6 to 7."
     assert sorted(results(first) + results(second)) == sorted(t.id for t in threads)
     assert 'href="/search?q=beds&amp;page=1" rel="prev"' in second.text
+
+
+def threads_a_day(author, days, **fields):
+    """One thread a day in March 2026, each with one post about beds, oldest first."""
+    threads = []
+    for day in days:
+        with clock.fixed_at(datetime(2026, 3, day, 12, 0)):
+            threads.append(make_thread(author, title="Beds on day %d" % day, **fields))
+    return threads
+
+
+def test_only_the_newest_matching_posts_are_ranked_and_the_page_says_so(as_person, member, monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 5)
+    threads = threads_a_day(member, range(1, 9))
+    client = as_person(member)
+    newest = search(client, "beds")
+    assert sorted(results(newest)) == sorted(t.id for t in threads[3:])
+    assert status(newest) == (
+        "Only the 5 most recent posts with “beds” were searched: 5 threads match. "
+        "Add a word, a filter or dates to search older posts."
+    )
+    assert sorted(found(client, "beds", to="2026-03-03")) == sorted(t.id for t in threads[:3])
+    assert status(search(client, "beds", to="2026-03-03")) == "3 threads match “beds”."
+    dated = search(client, "beds", **{"from": "2026-03-02", "to": "2026-03-07"})
+    assert sorted(results(dated)) == sorted(t.id for t in threads[2:7])
+    assert status(dated).startswith("Only the 5 most recent posts with “beds” that fit these filters were searched")
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 6)
+    first = search(client, "beds")
+    assert len(results(first)) == 5 and status(first) == (
+        "Only the 6 most recent posts with “beds” were searched: 6 threads match, showing 1 to 5. "
+        "Add a word, a filter or dates to search older posts."
+    )
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 7)
+    assert status(search(client, "beds")).startswith("Only the 7 most recent posts")
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 8)  # every post ranked: nothing older was left out
+    assert status(search(client, "beds")) == "8 threads match “beds”, showing 1 to 5."
+
+
+def test_the_list_filters_reach_older_posts_too(as_person, member, council, monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 3)
+    with clock.fixed_at(datetime(2026, 2, 1, 12, 0)):
+        need = make_request(member, [council], title="Beds wanted")
+    threads_a_day(make_user(council), range(1, 6))
+    client = as_person(member)
+    assert need.id not in found(client, "beds")
+    assert found(client, "beds", kind="need") == [need.id]
+    assert found(client, "beds", org="hope-street") == [need.id]
+    assert status(search(client, "beds", org="hope-street")) == "1 thread matches “beds”."
+
+
+def test_posts_a_person_may_not_see_never_take_the_place_of_ones_they_may(as_person, member, council, monkeypatch):
+    monkeypatch.setattr(search_module, "MAX_CANDIDATES", 3)
+    with clock.fixed_at(datetime(2026, 2, 1, 12, 0)):
+        public = [make_thread(make_user(), title="Beds for all %d" % n) for n in range(2)]
+    secret = threads_a_day(make_user(council), range(1, 6), visibility="restricted")
+    outsider = search(as_person(member), "beds")
+    assert sorted(results(outsider)) == sorted(t.id for t in public)
+    assert status(outsider) == "2 threads match “beds”."  # nothing tells that there is more to see
+    insider = search(as_person(make_steward()), "beds")
+    assert sorted(results(insider)) == sorted(t.id for t in secret[2:])
+    assert status(insider).startswith("Only the 3 most recent posts")
 
 
 def search_queries(client):

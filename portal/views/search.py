@@ -7,10 +7,9 @@ from flask_login import current_user
 
 from .. import search
 from ..htmx import render, wants_fragment
-from ..models import Organisation, Theme
 from ..paging import Page, page_number
 from .moderation import london_midnight
-from .threads import apply_list_filters, read_list_filters
+from .threads import apply_list_filters, filter_choices, read_list_filters
 
 bp = Blueprint("search", __name__)
 
@@ -40,29 +39,28 @@ def read_filters(args, organisations, themes):
 
 
 def find(terms, filters):
-    """The threads the signed-in person may see that match, with the filters applied."""
-    query = search.matching_threads(
+    """The posts the signed-in person may see that match, with the filters applied."""
+    posts = search.matching_posts(
         current_user,
         terms,
         since=london_midnight(filters["from"]) if filters["from"] else None,
         until=london_midnight(filters["to"] + timedelta(days=1)) if filters["to"] else None,
     )
-    return apply_list_filters(query, filters)
+    return apply_list_filters(posts, filters)
 
 
 @bp.get("/search")
 def index():
     text = " ".join(request.args.get("q", "").split())
-    organisations = list(Organisation.by_name())
-    themes = list(Theme.select().order_by(Theme.name))
+    organisations, themes = filter_choices()
     filters = read_filters(request.args, organisations, themes)
     terms = search.words(text)
     size = current_app.config["PAGE_SIZE"]
-    page, count, hits = None, 0, {}
+    page, count, capped, hits = None, 0, False, {}
     if terms:
-        query = find(terms, filters)
-        count = query.order_by().count()
-        page = Page(query, page_number(request.args), size)
+        posts = find(terms, filters)
+        count, capped = search.tally(posts)
+        page = Page(search.matching_threads(current_user, terms, posts), page_number(request.args), size)
         hits = search.hits(terms, [thread.best["post_id"] for thread in page.items])
     return render(
         "search/index.html",
@@ -76,6 +74,8 @@ def index():
         themes=themes,
         page=page,
         count=count,
+        capped=capped,
+        max_candidates=search.MAX_CANDIDATES,
         size=size,
         hits=hits,
         posts_per_page=current_app.config["POSTS_PER_PAGE"],

@@ -39,6 +39,13 @@ test: install-test
 test-postgres: install-test
 	ci/with-postgres $(BIN)/pytest
 
+# The load tests (tests/test_load.py, marked `soak`) at length: `make test` runs them for a few seconds each.
+# On PostgreSQL: ci/with-postgres make soak. A shorter soak: make soak SOAK_SECONDS=30.
+SOAK_SECONDS ?= 120
+.PHONY: soak
+soak: install-test
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest -m soak -rP
+
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

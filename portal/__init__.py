@@ -244,6 +244,8 @@ def _add_error_pages(app):
     def database_away(error):
         operations.log.error("database unavailable: %s", error.__class__.__name__)
         database.close()
+        if "_login_user" not in g:  # who is signed in could not be read: the page asks the database nothing more
+            g._login_user = login_manager.anonymous_user()
         title, text = "The portal is busy for a moment", "It cannot reach its database. Try again in a minute."
         return render_template("errors.html", title=title, text=text, code=503), 503
 

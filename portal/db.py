@@ -32,7 +32,8 @@ def open_database(url):
         path = parse(url)["database"]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        target = connect("sqlite+pool://" + rest, **SQLITE_OPTIONS, **POOL_OPTIONS)
+        # a pooled connection serves one thread at a time, though not always the thread that opened it
+        target = connect("sqlite+pool://" + rest, **SQLITE_OPTIONS, **POOL_OPTIONS, check_same_thread=False)
     elif scheme in ("postgres", "postgresql"):
         target = connect("postgresql+pool://" + rest, **POOL_OPTIONS)
     else:

@@ -27,7 +27,7 @@ run: install
 serve: install
 	$(FLASK) migrate
 	$(FLASK) outbox run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $$(nproc) --bind 127.0.0.1:$(PORT) 'portal:create_app()'
+	$(BIN)/gunicorn --no-control-socket --workers $$(nproc) --bind 127.0.0.1:$(PORT) 'portal:create_app()'
 
 test: install-test
 	$(BIN)/ruff check .

@@ -180,7 +180,16 @@ def gunicorn(url, workers, log_path):
     Its output (the portal's request log) goes to `log_path`."""
     port = free_port()
     environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "PORTAL_ENV": "development"}
-    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", "127.0.0.1:%d" % port]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--no-control-socket",
+        "--workers",
+        str(workers),
+        "--bind",
+        "127.0.0.1:%d" % port,
+    ]
     command += ["--log-level", "warning", "portal:create_app()"]
     log = open(log_path, "w")  # noqa: SIM115 - open as long as the server runs
     server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)

@@ -1,6 +1,9 @@
 """The tables and their named queries."""
 
 import json
+from collections import defaultdict
+from functools import reduce
+from operator import add
 
 from flask_login import UserMixin
 from peewee import (
@@ -417,6 +420,15 @@ class ThreadTheme(BaseModel):
 
     class Meta:
         indexes = ((("thread", "theme"), True), (("theme", "thread"), False))
+
+
+def short_lists(*queries):
+    """Several short pick lists from one UNION ALL query. Each query's rows start with its list's label and then
+    a name: {label: [rows without the label, by name]} (an empty list for a label with no rows)."""
+    lists = defaultdict(list)
+    for label, *row in sorted(reduce(add, queries).tuples(), key=lambda row: row[1]):
+        lists[label].append(row)
+    return lists
 
 
 def with_theme(slug):

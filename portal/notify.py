@@ -163,6 +163,7 @@ def set_watch(user, level, thread=None, organisation=None):
         Watch.create(user=user.id, thread=thread, organisation=organisation, level=level, created=now())
 
 
-def watch_level(user, thread=None, organisation=None):
-    target = (Watch.thread == thread.id) if thread else (Watch.organisation == organisation.id)
-    return Watch.select(Watch.level).where((Watch.user == user.id) & target).scalar()
+def watch_level(user, organisation):
+    """Whether `user` watches `organisation` ("watch") or not (None); a thread's level comes with the thread page's
+    own query."""
+    return Watch.select(Watch.level).where((Watch.user == user.id) & (Watch.organisation == organisation.id)).scalar()

@@ -11,7 +11,17 @@ from peewee import Value, fn
 from . import notify, search
 from .clock import now
 from .db import database
-from .models import LIVE_STATUSES, Event, Organisation, Post, PostRevision, Thread, ThreadAddressee, User
+from .models import (
+    LIVE_STATUSES,
+    Event,
+    Organisation,
+    Post,
+    PostRevision,
+    Thread,
+    ThreadAddressee,
+    User,
+    short_lists,
+)
 from .text import render_markdown
 
 
@@ -315,12 +325,13 @@ def steward_choices(thread):
     """What the steward's tools offer on a live request, in one query: the stewards who could own it, and the
     active organisations it could still be addressed to, each by name."""
     taken = ThreadAddressee.select(ThreadAddressee.organisation).where(ThreadAddressee.thread == thread.id)
-    organisations = Organisation.select(Value("organisation"), Organisation.id, Organisation.name).where(
-        (Organisation.active == True) & Organisation.id.not_in(taken)
+    lists = short_lists(
+        Organisation.select(Value("organisations"), Organisation.name, Organisation.id).where(
+            (Organisation.active == True) & Organisation.id.not_in(taken)
+        ),
+        User.select(Value("owners"), User.name, User.id).where((User.role == "steward") & (User.active == True)),
     )
-    owners = User.select(Value("owner"), User.id, User.name).where((User.role == "steward") & (User.active == True))
-    choices = {"owners": [], "organisations": []}
-    for what, id, name in sorted((organisations + owners).tuples(), key=lambda row: row[2]):
-        model = User if what == "owner" else Organisation
-        choices[what + "s"].append(model(id=id, name=name))
-    return choices
+    return {
+        "owners": [User(id=id, name=name) for name, id in lists["owners"]],
+        "organisations": [Organisation(id=id, name=name) for name, id in lists["organisations"]],
+    }

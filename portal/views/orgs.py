@@ -65,7 +65,7 @@ def show(slug):
         organisation=organisation,
         requests=requests,
         posts=posts,
-        watching=notify.watch_level(current_user, organisation=organisation) == "watch",
+        watching=notify.watch_level(current_user, organisation) == "watch",
     )
 
 

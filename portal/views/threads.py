@@ -31,6 +31,7 @@ from ..models import (
     Watch,
     attach_addressees,
     attach_themes,
+    short_lists,
     with_theme,
 )
 from ..paging import Page, id_from, page_number
@@ -108,12 +109,11 @@ Choice = namedtuple("Choice", "name slug")
 
 def filter_choices():
     """The organisations and themes that the list filters offer, by name, from one query."""
-    organisations = Organisation.select(Value("organisations"), Organisation.name, Organisation.slug)
-    themes = Theme.select(Value("themes"), Theme.name, Theme.slug)
-    choices = {"organisations": [], "themes": []}
-    for what, name, slug in sorted((organisations + themes).tuples(), key=lambda row: row[1]):
-        choices[what].append(Choice(name, slug))
-    return choices["organisations"], choices["themes"]
+    lists = short_lists(
+        Organisation.select(Value("organisations"), Organisation.name, Organisation.slug),
+        Theme.select(Value("themes"), Theme.name, Theme.slug),
+    )
+    return [Choice(*row) for row in lists["organisations"]], [Choice(*row) for row in lists["themes"]]
 
 
 def read_list_filters(args, organisations, themes):
@@ -205,27 +205,23 @@ def learning_context(thread):
     every theme in use or on the thread and every barrier, each saying whether it is on this thread."""
     on_thread = (ThreadTheme.theme == Theme.id) & (ThreadTheme.thread == thread.id)
     themes = (
-        Theme.select(Value("theme"), Theme.id, Theme.name, Theme.slug, ThreadTheme.id.is_null(False))
+        Theme.select(Value("theme"), Theme.name, Theme.id, Theme.slug, ThreadTheme.id.is_null(False))
         .join(ThreadTheme, JOIN.LEFT_OUTER, on=on_thread)
         .where(Theme.active | ThreadTheme.id.is_null(False))
     )
     linked = (BarrierThread.barrier == Barrier.id) & (BarrierThread.thread == thread.id)
     barriers = Barrier.select(
-        Value("barrier"), Barrier.id, Barrier.title, Barrier.status, BarrierThread.id.is_null(False)
+        Value("barrier"), Barrier.title, Barrier.id, Barrier.status, BarrierThread.id.is_null(False)
     ).join(BarrierThread, JOIN.LEFT_OUTER, on=linked)
-    found = {"theme": [], "barrier": []}
-    here = {"theme": [], "barrier": []}
-    for what, id, name, detail, on_this in sorted((themes + barriers).tuples(), key=lambda row: row[2]):
-        item = Theme(id=id, name=name, slug=detail) if what == "theme" else Barrier(id=id, title=name, status=detail)
-        found[what].append(item)
-        if on_this:
-            here[what].append(item)
-    thread.themes = here["theme"]
+    lists = short_lists(themes, barriers)
+    themes = [(Theme(id=id, name=name, slug=slug), here) for name, id, slug, here in lists["theme"]]
+    barriers = [(Barrier(id=id, title=title, status=status), here) for title, id, status, here in lists["barrier"]]
+    thread.themes = [theme for theme, here in themes if here]
     return {
-        "barriers": here["barrier"],
+        "barriers": [barrier for barrier, here in barriers if here],
         # retired themes stay offered on the threads that have them, so saving does not drop them
-        "theme_choices": found["theme"] if rules.can_tag_thread(current_user, thread) else [],
-        "barrier_choices": found["barrier"] if rules.is_steward(current_user) else [],
+        "theme_choices": [theme for theme, _ in themes] if rules.can_tag_thread(current_user, thread) else [],
+        "barrier_choices": [barrier for barrier, _ in barriers] if rules.is_steward(current_user) else [],
     }
 
 

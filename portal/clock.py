@@ -1,10 +1,12 @@
 """Time: stored in UTC (naive), shown in Europe/London."""
 
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
+# A date filter's years: the portal holds nothing older, and a year past these is a slip of the keyboard.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 _fixed = None
 
 
@@ -26,6 +28,15 @@ def fixed_at(moment):
 def seconds():
     """Now as seconds since the epoch (for what a session remembers)."""
     return now().replace(tzinfo=UTC).timestamp()
+
+
+def read_day(text):
+    """The London day typed into a date filter, or None when it is empty, not a date or outside 2000 to 2099."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def in_london(moment):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.models import Organisation, Thread, ThreadAddressee, User
+from portal.models import Organisation, Outbox, Thread, ThreadAddressee, User
 
 from .builders import make_org, make_steward, make_user
 
@@ -58,6 +58,13 @@ def test_seed_demo_fills_an_empty_database_once(cli, client):
     assert Organisation.select().count() == 10
     refused = cli.invoke(args=["seed-demo"])
     assert refused.exit_code != 0 and "already has data" in refused.output
+
+
+def test_the_portal_is_ready_right_after_the_demo_is_seeded(cli, client):
+    assert cli.invoke(args=["seed-demo"]).exit_code == 0
+    assert Outbox.select().exists()  # the demo's weeks of history wrote e-mail, dated then
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json["outbox"] == "ok", ready.json
 
 
 def test_migrate_is_idempotent(cli):

@@ -242,6 +242,10 @@ def indexes_the_posts_already_there(db):
     assert found(db, "shelter") == [1]  # not the hidden post 9 under the same title
     assert found(db, "hostel pressures") == [5]
     assert found(db, "watches") == []
+    with db.atomic() as transaction:  # and the index follows the post table (undone: every row must stay)
+        db.execute_sql("DELETE FROM post WHERE id = 1")
+        assert found(db, "shelter") == []
+        transaction.rollback()
 
 
 def sets_changed_at_from_the_last_activity(db):

@@ -216,6 +216,10 @@ def test_audit_log_lists_and_filters_every_event(as_person, steward):
     recent = client.get("/audit?since=%s&until=%s" % (today - timedelta(days=1), today)).text
     assert "New request" in recent and "Old thread" not in recent
     assert "Old thread" in client.get("/audit?since=not-a-date&person=abc").text
+    assert "No events match these filters." in client.get("/audit?since=2099-12-31").text  # the last day it takes
+    for out_of_range in ("1999-12-31", "2100-01-01"):
+        ignored = client.get("/audit?since=%s" % out_of_range).text
+        assert "Old thread" in ignored and 'name="since" value=""' in ignored
     fragment = client.get("/audit?action=owner_changed", headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and "made Sam Steward the owner" in fragment
 

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
-from . import clock, config, guard, models, moderation, operations, rules, timeline, tracking
+from . import clock, config, display, guard, models, moderation, operations, rules, timeline, tracking
 from .db import database, open_database
 from .htmx import add_vary
 from .paging import MAX_ID, id_from, page_url
@@ -269,6 +269,10 @@ def _add_template_helpers(app):
     app.jinja_env.filters["relative"] = clock.relative
     app.jinja_env.filters["waited"] = clock.waited
     app.jinja_env.globals.update(
+        time_ago=display.time_ago,
+        exact_time=display.exact_time,
+        kind_tag=display.kind_tag,
+        status_tag=display.status_tag,
         may=rules,
         describe=timeline.describe,
         waiting_on=tracking.waiting_on,

@@ -1,7 +1,7 @@
 """The tables and their named queries."""
 
 import json
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from functools import reduce
 from operator import add
 
@@ -200,8 +200,9 @@ class ThreadAddressee(BaseModel):
 
     @classmethod
     def for_threads(cls, thread_ids):
+        """The addressees of these threads, with the name and address of each organisation."""
         return (
-            cls.select(cls, Organisation)
+            cls.select(cls, Organisation.id, Organisation.name, Organisation.slug)
             .join(Organisation)
             .where(cls.thread.in_(list(thread_ids)))
             .order_by(Organisation.name)
@@ -436,18 +437,22 @@ def with_theme(slug):
     return Thread.id.in_(ThreadTheme.select(ThreadTheme.thread).join(Theme).where(Theme.slug == slug))
 
 
+Tag = namedtuple("Tag", "name slug")
+
+
 def attach_themes(threads):
-    """Load the themes of many threads in one query (as thread.themes)."""
+    """Load the themes of many threads in one query (as thread.themes, each a Tag)."""
     by_thread = {t.id: [] for t in threads}
     if by_thread:
         rows = (
-            ThreadTheme.select(ThreadTheme, Theme)
+            ThreadTheme.select(ThreadTheme.thread, Theme.name, Theme.slug)
             .join(Theme)
             .where(ThreadTheme.thread.in_(list(by_thread)))
             .order_by(Theme.name)
+            .tuples()
         )
-        for row in rows:
-            by_thread[row.thread_id].append(row.theme)
+        for thread_id, name, slug in rows:
+            by_thread[thread_id].append(Tag(name, slug))
     for thread in threads:
         thread.themes = by_thread[thread.id]
     return threads

@@ -23,15 +23,16 @@ def page_number(args, name="page"):
 
 
 class Page:
-    """One page of `query`'s rows. With `keys_first`, a subquery finds the page's keys from narrow rows, so a
-    list that has to sort many matches does not build every joined row before it keeps a page of them."""
+    """One page of `query`'s rows. With `keys` (the list's ids, filtered and in the same order, from one table
+    alone), a subquery finds the page's ids first, so a list that has to sort many matches builds, and joins,
+    only the rows it keeps."""
 
-    def __init__(self, query, number, size, keys_first=False):
+    def __init__(self, query, number, size, keys=None):
         offset = (number - 1) * size
-        if keys_first:
-            key = query.model._meta.primary_key
-            keys = query.select(key.alias("key")).limit(size + 1).offset(offset).alias("page_keys")
-            rows = list(query.switch(query.model).join(keys, on=(key == keys.c.key)))
+        if keys is not None:
+            picked = keys.limit(size + 1).offset(offset).alias("page_keys")
+            key = keys.model._meta.primary_key
+            rows = list(query.join(picked, on=(key == picked.c[key.column_name])))
         else:
             rows = list(query.limit(size + 1).offset(offset))
         self.number = number

@@ -6,6 +6,7 @@ Views call these before acting; templates call them (as `may`) before showing a 
 from peewee import JOIN, fn
 
 from .models import LIVE_STATUSES, Thread, ThreadAddressee, ThreadRead
+from .paging import Page
 
 
 def is_steward(user):
@@ -34,14 +35,27 @@ def visible_filter(user):
 
 def visible_threads(user):
     """Threads `user` may see, each with their read mark (`reading`), for the unread marks."""
+    return thread_rows(user).where(visible_filter(user))
+
+
+def thread_rows(user):
+    """What a list row shows of each thread, with `user`'s read mark (`reading`): for threads already found
+    visible (thread_page joins it to the page's ids)."""
     mine = (ThreadRead.thread == Thread.id) & (ThreadRead.user == user.id)
     return (
         Thread.listing()
         .switch(Thread)
         .join(ThreadRead, JOIN.LEFT_OUTER, on=mine, attr="reading")
         .select_extend(ThreadRead.read_at)
-        .where(visible_filter(user))
     )
+
+
+def thread_page(user, conditions, order, number, size, rows=None):
+    """Page `number` of the threads `user` may see that meet every one of `conditions`, in `order`: the page's
+    ids come from the thread table alone, then only their rows are built (`rows`, thread_rows by default)."""
+    ids = Thread.select(Thread.id).where(Thread.merged_into.is_null(), visible_filter(user), *conditions)
+    rows = thread_rows(user) if rows is None else rows
+    return Page(rows.order_by(*order), number, size, keys=ids.order_by(*order))
 
 
 def can_reply(user, thread):

@@ -21,7 +21,7 @@ from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from . import rules
 from .db import BaseModel, database, is_sqlite
-from .models import Organisation, Post, Thread
+from .models import Post, Thread
 
 MAX_QUERY = 200  # characters of a query that are read; the rest is ignored
 LANGUAGE = "english"  # PostgreSQL's text search configuration; migration 0005 uses the same
@@ -123,7 +123,7 @@ def _tsquery(terms):
 
 def matching_posts(user, terms, since=None, until=None):
     """The posts `user` may see that have all `terms` (in the post or its thread's title), newest first, as
-    (post_id, thread_id), with Thread and Organisation joined so that the list filters can narrow them. Only
+    (post_id, thread_id), with Thread joined so that the list filters can narrow them. Only
     posts written from `since` up to `until` (UTC) count."""
     if is_sqlite():
         query = (
@@ -144,7 +144,6 @@ def matching_posts(user, terms, since=None, until=None):
     query = (
         query.switch(Post)
         .join(Thread)
-        .join(Organisation)
         .where((Post.hidden == False) & Thread.merged_into.is_null() & rules.visible_filter(user))
     )
     if since:
@@ -186,7 +185,7 @@ def matching_threads(user, terms, posts):
         )
     ).alias("ranked")
     return (
-        rules.visible_threads(user)
+        rules.thread_rows(user)  # every candidate is one the person may see
         .switch(Thread)
         .join(ranked, on=((ranked.c.thread_id == Thread.id) & (ranked.c.place == 1)), attr="best")
         .select_extend(ranked.c.post_id)

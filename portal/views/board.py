@@ -22,7 +22,7 @@ from ..models import (
     attach_addressees,
     with_theme,
 )
-from ..paging import Page, page_number
+from ..paging import page_number
 from .auth import safe_next
 from .threads import changed_since, live_args
 
@@ -48,15 +48,17 @@ def is_live_request():
     return Thread.status.in_(LIVE_STATUSES) & Thread.kind.in_(REQUEST_KINDS)
 
 
-def live_requests(user):
-    """Every need and question that is not resolved or closed and that `user` may see, with its owner."""
+def with_owner(threads):
     return (
-        rules.visible_threads(user)
-        .where(is_live_request())
-        .switch(Thread)
+        threads.switch(Thread)
         .join(Owner, JOIN.LEFT_OUTER, on=(Thread.owner == Owner.id), attr="owner")
         .select_extend(Owner.id, Owner.name)
     )
+
+
+def live_requests(user):
+    """Every need and question that is not resolved or closed and that `user` may see, with its owner."""
+    return with_owner(rules.visible_threads(user).where(is_live_request()))
 
 
 def today():
@@ -104,23 +106,25 @@ def read_filters(args, organisations, owners):
     }
 
 
-def apply_filters(query, filters, organisations, user):
+def filter_conditions(filters, organisations, user):
+    """The live requests that the board's filters keep."""
+    conditions = [is_live_request()]
     if filters["org"]:
         organisation = next(o for o in organisations if o.slug == filters["org"])
-        query = query.where((Thread.organisation == organisation.id) | waited_on_by(organisation.id))
+        conditions.append((Thread.organisation == organisation.id) | waited_on_by(organisation.id))
     if filters["kind"]:
-        query = query.where(Thread.kind == filters["kind"])
+        conditions.append(Thread.kind == filters["kind"])
     if filters["status"]:
-        query = query.where(Thread.status == filters["status"])
+        conditions.append(Thread.status == filters["status"])
     if filters["owner"] == "none":
-        query = query.where(Thread.owner.is_null())
+        conditions.append(Thread.owner.is_null())
     elif filters["owner"]:
-        query = query.where(Thread.owner == int(filters["owner"]))
+        conditions.append(Thread.owner == int(filters["owner"]))
     if filters["show"]:
-        query = query.where(show_filter(filters["show"], user))
+        conditions.append(show_filter(filters["show"], user))
     if filters["theme"]:
-        query = query.where(with_theme(filters["theme"]))
-    return query.order_by(Thread.pinned.desc(), *SORTS[filters["sort"]][1])
+        conditions.append(with_theme(filters["theme"]))
+    return conditions
 
 
 def counts(user):
@@ -139,8 +143,14 @@ def index():
     organisations = list(Organisation.by_name())
     owners = list(User.stewards())
     filters = read_filters(request.args, organisations, owners)
-    query = apply_filters(live_requests(current_user), filters, organisations, current_user)
-    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"], keys_first=True)
+    page = rules.thread_page(
+        current_user,
+        filter_conditions(filters, organisations, current_user),
+        (Thread.pinned.desc(), *SORTS[filters["sort"]][1]),
+        page_number(request.args),
+        current_app.config["PAGE_SIZE"],
+        rows=with_owner(rules.thread_rows(current_user)),
+    )
     attach_addressees(page.items)
     return render(
         "board/index.html",

@@ -6,8 +6,7 @@ from flask_login import current_user
 from .. import learning, rules
 from ..htmx import render
 from ..models import LIVE_STATUSES, Thread, ThreadAddressee, attach_addressees
-from ..paging import Page, page_number
-from ..rules import visible_threads
+from ..paging import page_number
 from . import board
 
 bp = Blueprint("home", __name__)
@@ -19,18 +18,16 @@ def index():
     organisation = current_user.organisation_id
     addressed_to_us = ThreadAddressee.select(ThreadAddressee.thread).where(ThreadAddressee.organisation == organisation)
     live = Thread.status.in_(LIVE_STATUSES)
+    oldest_first = (Thread.created, Thread.id)
     lists = {
-        "addressed": visible_threads(current_user)
-        .where(live & Thread.id.in_(addressed_to_us))
-        .order_by(Thread.created, Thread.id),
-        "own": visible_threads(current_user)
-        .where(live & (Thread.organisation == organisation))
-        .order_by(Thread.created, Thread.id),
-        "updates": visible_threads(current_user)
-        .where(Thread.kind == "update")
-        .order_by(Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc()),
+        "addressed": ([live, Thread.id.in_(addressed_to_us)], oldest_first),
+        "own": ([live, Thread.organisation == organisation], oldest_first),
+        "updates": ([Thread.kind == "update"], (Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())),
     }
-    pages = {name: Page(query, page_number(request.args, name), size, keys_first=True) for name, query in lists.items()}
+    pages = {
+        name: rules.thread_page(current_user, conditions, order, page_number(request.args, name), size)
+        for name, (conditions, order) in lists.items()
+    }
     attach_addressees([t for page in pages.values() for t in page.items])
     overview = None
     if rules.is_steward(current_user):

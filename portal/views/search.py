@@ -1,29 +1,18 @@
 """Search: thread titles and posts, with the list filters and highlighted snippets; htmx active search."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from .. import search
+from ..clock import read_day
 from ..htmx import render, wants_fragment
 from ..paging import Page, page_number
 from .moderation import london_midnight
-from .threads import apply_list_filters, filter_choices, read_list_filters
+from .threads import filter_choices, list_conditions, read_list_filters
 
 bp = Blueprint("search", __name__)
-
-# Dates outside these years are taken as typing mistakes (and would not fit the clock's arithmetic).
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 30)
-
-
-def read_day(value):
-    """A London date from a date field, or None when it is empty, not a date or out of range."""
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def read_filters(args, organisations, themes):
@@ -46,7 +35,7 @@ def find(terms, filters):
         since=london_midnight(filters["from"]) if filters["from"] else None,
         until=london_midnight(filters["to"] + timedelta(days=1)) if filters["to"] else None,
     )
-    return apply_list_filters(posts, filters)
+    return posts.where(*list_conditions(filters))
 
 
 @bp.get("/search")

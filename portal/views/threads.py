@@ -34,7 +34,7 @@ from ..models import (
     short_lists,
     with_theme,
 )
-from ..paging import Page, id_from, page_number
+from ..paging import id_from, page_number
 from ..text import slugify
 
 bp = Blueprint("threads", __name__)
@@ -131,26 +131,31 @@ def read_list_filters(args, organisations, themes):
     }
 
 
-def apply_list_filters(query, filters):
-    """`query` narrowed by the filters of read_list_filters (the threads list and search share them)."""
+def list_conditions(filters):
+    """The conditions on threads of the filters of read_list_filters (the threads list and search share them)."""
+    conditions = []
     if filters["kind"]:
-        query = query.where(Thread.kind == filters["kind"])
+        conditions.append(Thread.kind == filters["kind"])
     if filters["status"]:
-        query = query.where(Thread.status == filters["status"])
+        conditions.append(Thread.status == filters["status"])
     if filters["org"]:
-        query = query.where(Organisation.slug == filters["org"])
+        conditions.append(
+            Thread.organisation.in_(Organisation.select(Organisation.id).where(Organisation.slug == filters["org"]))
+        )
     if filters["theme"]:
-        query = query.where(with_theme(filters["theme"]))
-    return query
+        conditions.append(with_theme(filters["theme"]))
+    return conditions
+
+
+LIST_ORDER = (Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())
 
 
 @bp.get("/threads")
 def index():
     organisations, themes = filter_choices()
     filters = read_list_filters(request.args, organisations, themes)
-    query = apply_list_filters(rules.visible_threads(current_user), filters)
-    query = query.order_by(Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())
-    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"], keys_first=True)
+    size = current_app.config["PAGE_SIZE"]
+    page = rules.thread_page(current_user, list_conditions(filters), LIST_ORDER, page_number(request.args), size)
     attach_themes(attach_addressees(page.items))
     return render(
         "threads/index.html", "results", page=page, filters=filters, organisations=organisations, themes=themes

@@ -10,7 +10,11 @@ database = DatabaseProxy()
 # Reads then writes inside a deferred SQLite transaction fail at once with "database is locked";
 # BEGIN IMMEDIATE waits for the lock instead (see shared/TOOLCHAIN.md).
 # secure_delete overwrites deleted text on disk, so a redaction leaves nothing behind in the file.
-SQLITE_OPTIONS = {"pragmas": {"foreign_keys": 1, "secure_delete": 1}, "timeout": 5, "lock_type": "IMMEDIATE"}
+SQLITE_OPTIONS = {
+    "pragmas": {"foreign_keys": 1, "secure_delete": 1, "cache_size": -65536, "mmap_size": 268435456},
+    "timeout": 5,
+    "lock_type": "IMMEDIATE",
+}
 
 
 class BaseModel(Model):

@@ -180,10 +180,29 @@ class Thread(BaseModel):
 
 # Only merged threads: an index over every `merged_into_id IS NULL` would lead SQLite to sort whole lists.
 Thread.add_index(Thread.index(Thread.merged_into, where=Thread.merged_into.is_null(False)))
+# All the board reads of a live request, so that its counts and its sorting need no thread row (migration 0010).
+Thread.add_index(
+    Thread.index(
+        Thread.kind,
+        Thread.status,
+        Thread.merged_into,
+        Thread.visibility,
+        Thread.organisation,
+        Thread.pinned,
+        Thread.waiting_since,
+        Thread.last_activity,
+        Thread.follow_up_on,
+        Thread.first_response_at,
+        Thread.created,
+        Thread.owner,
+        Thread.id,
+        name="thread_board",
+    )
+)
 
 
 class ThreadAddressee(BaseModel):
-    thread = ForeignKeyField(Thread, backref="addressee_rows", on_delete="CASCADE")
+    thread = ForeignKeyField(Thread, backref="addressee_rows", on_delete="CASCADE", index=False)  # indexes below
     organisation = ForeignKeyField(Organisation, backref="addressed")
     added = DateTimeField(default=now)
     replied_at = DateTimeField(null=True)
@@ -194,6 +213,7 @@ class ThreadAddressee(BaseModel):
     class Meta:
         indexes = (
             (("thread", "organisation"), True),
+            (("thread", "waiting_since", "organisation"), False),  # who a live request waits on, from the index
             (("organisation", "thread"), False),
             (("organisation", "waiting_since"), False),
         )

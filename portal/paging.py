@@ -23,22 +23,19 @@ def page_number(args, name="page"):
 
 
 class Page:
-    """One page of `query`'s rows. With `keys` (the list's ids, filtered and in the same order, from one table
-    alone), a subquery finds the page's ids first, so a list that has to sort many matches builds, and joins,
-    only the rows it keeps."""
+    """One page of a list: its rows, and whether pages come before and after it."""
 
-    def __init__(self, query, number, size, keys=None):
-        offset = (number - 1) * size
-        if keys is not None:
-            picked = keys.limit(size + 1).offset(offset).alias("page_keys")
-            key = keys.model._meta.primary_key
-            rows = list(query.join(picked, on=(key == picked.c[key.column_name])))
-        else:
-            rows = list(query.limit(size + 1).offset(offset))
+    def __init__(self, rows, number, size):
+        """`rows` are the page's rows and, when there is a next page, one more."""
         self.number = number
         self.items = rows[:size]
         self.has_next = len(rows) > size
         self.has_previous = number > 1
+
+    @classmethod
+    def of(cls, query, number, size):
+        """Page `number` of `query`'s rows, `size` to a page."""
+        return cls(list(query.limit(size + 1).offset((number - 1) * size)), number, size)
 
 
 def page_url(param, number, part=None):

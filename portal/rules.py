@@ -3,7 +3,10 @@
 Views call these before acting; templates call them (as `may`) before showing a button.
 """
 
-from peewee import JOIN, fn
+import operator
+from functools import reduce
+
+from peewee import JOIN, SQL, Case, Ordering, Value, fn
 
 from .models import LIVE_STATUSES, Thread, ThreadAddressee, ThreadRead
 from .paging import Page
@@ -50,12 +53,38 @@ def thread_rows(user):
     )
 
 
+def thread_pages(user, lists, size, rows=None):
+    """Pages of several lists of the threads `user` may see, from one query. `lists` maps each list's name to
+    (conditions, order, page number); the answer maps it to its Page. Each list's ids come from the thread table
+    alone, then only those threads' rows are built (`rows`: thread_rows unless given)."""
+    picks = []
+    for name, (conditions, order, number) in lists.items():
+        ids = (
+            Thread.select(Value(name).alias("list"), Thread.id)
+            .where(Thread.merged_into.is_null(), visible_filter(user), *conditions)
+            .order_by(*order)
+            .limit(size + 1)
+            .offset((number - 1) * size)
+        )
+        picks.append(ids.select_from(SQL("*")))  # wrapped, so that each keeps its order and limit in the UNION
+    picked = reduce(operator.add, picks).alias("picked")
+    # each list in its own order: a term counts only for the rows of its list
+    order = [picked.c.list] + [
+        Ordering(Case(None, [(picked.c.list == name, term.node)]), term.direction, nulls=term.nulls)
+        for name, (_, terms, _) in lists.items()
+        for term in (term if isinstance(term, Ordering) else term.asc() for term in terms)
+    ]
+    found = {name: [] for name in lists}
+    query = (thread_rows(user) if rows is None else rows).switch(Thread)
+    query = query.join(picked, on=(Thread.id == picked.c.id), attr="picked").select_extend(picked.c.list)
+    for thread in query.order_by(*order):
+        found[thread.picked["list"]].append(thread)
+    return {name: Page(found[name], number, size) for name, (_, _, number) in lists.items()}
+
+
 def thread_page(user, conditions, order, number, size, rows=None):
-    """Page `number` of the threads `user` may see that meet every one of `conditions`, in `order`: the page's
-    ids come from the thread table alone, then only their rows are built (`rows`, thread_rows by default)."""
-    ids = Thread.select(Thread.id).where(Thread.merged_into.is_null(), visible_filter(user), *conditions)
-    rows = thread_rows(user) if rows is None else rows
-    return Page(rows.order_by(*order), number, size, keys=ids.order_by(*order))
+    """Page `number` of the threads `user` may see that meet every one of `conditions`, in `order`."""
+    return thread_pages(user, {"": (conditions, order, number)}, size, rows)[""]
 
 
 def can_reply(user, thread):

@@ -54,7 +54,7 @@ def index():
     )
     if status:
         query = query.where(Barrier.status == status)
-    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"])
+    page = Page.of(query, page_number(request.args), current_app.config["PAGE_SIZE"])
     where = places(page.items)
     return render_template(
         "barriers/index.html", page=page, status=status, where=where, BARRIER_STATUSES=BARRIER_STATUSES

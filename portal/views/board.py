@@ -176,20 +176,25 @@ def board_row(thread_id):
 
 def most_waited_on(user, limit=5):
     """The organisations with the most live requests waiting on them: where to look, not a ranking."""
-    waits = fn.COUNT(ThreadAddressee.id).alias("waits")
-    return (
-        Organisation.select(Organisation.name, Organisation.slug, waits)
-        .join(ThreadAddressee)
+    # counted by organisation first, so only the few organisations are joined, not every wait
+    counted = (
+        ThreadAddressee.select(ThreadAddressee.organisation, fn.COUNT(ThreadAddressee.id).alias("waits"))
         .join(Thread)
         .where(
             ThreadAddressee.waiting_since.is_null(False)
-            & Thread.status.in_(LIVE_STATUSES)
+            & is_live_request()
             & Thread.merged_into.is_null()
             & rules.visible_filter(user)
         )
-        .group_by(Organisation.id, Organisation.name, Organisation.slug)
-        .order_by(waits.desc(), Organisation.name)
+        .group_by(ThreadAddressee.organisation)
+        .alias("counted")
+    )
+    return (
+        Organisation.select(Organisation.name, Organisation.slug, counted.c.waits)
+        .join(counted, on=(counted.c.organisation_id == Organisation.id))
+        .order_by(counted.c.waits.desc(), Organisation.name)
         .limit(limit)
+        .namedtuples()
     )
 
 

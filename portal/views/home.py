@@ -20,14 +20,15 @@ def index():
     live = Thread.status.in_(LIVE_STATUSES)
     oldest_first = (Thread.created, Thread.id)
     lists = {
-        "addressed": ([live, Thread.id.in_(addressed_to_us)], oldest_first),
-        "own": ([live, Thread.organisation == organisation], oldest_first),
-        "updates": ([Thread.kind == "update"], (Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())),
+        "addressed": ([live, Thread.id.in_(addressed_to_us)], oldest_first, page_number(request.args, "addressed")),
+        "own": ([live, Thread.organisation == organisation], oldest_first, page_number(request.args, "own")),
+        "updates": (
+            [Thread.kind == "update"],
+            (Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc()),
+            page_number(request.args, "updates"),
+        ),
     }
-    pages = {
-        name: rules.thread_page(current_user, conditions, order, page_number(request.args, name), size)
-        for name, (conditions, order) in lists.items()
-    }
+    pages = rules.thread_pages(current_user, lists, size)
     attach_addressees([t for page in pages.values() for t in page.items])
     overview = None
     if rules.is_steward(current_user):

@@ -184,7 +184,7 @@ def audit():
         query = query.where(Event.created >= london_midnight(filters["since"]))
     if filters["until"]:
         query = query.where(Event.created < london_midnight(filters["until"] + timedelta(days=1)))
-    page = Page(query, page_number(args), current_app.config["PAGE_SIZE"] * 2)
+    page = Page.of(query, page_number(args), current_app.config["PAGE_SIZE"] * 2)
     return render(
         "moderation/audit.html",
         "results",
@@ -203,7 +203,7 @@ def outbox_page():
     failed = Outbox.select().where(Outbox.failed_at.is_null(False)).order_by(Outbox.failed_at.desc())
     waiting = Outbox.select().where(Outbox.sent_at.is_null() & Outbox.failed_at.is_null()).count()
     retrying = Outbox.select().where(Outbox.sent_at.is_null() & Outbox.failed_at.is_null() & (Outbox.attempts > 0))
-    page = Page(failed, page_number(request.args), current_app.config["PAGE_SIZE"])
+    page = Page.of(failed, page_number(request.args), current_app.config["PAGE_SIZE"])
     return render_template("moderation/outbox.html", page=page, waiting=waiting, retrying=list(retrying.limit(20)))
 
 

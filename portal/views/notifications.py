@@ -24,7 +24,7 @@ def index():
         .where((Notification.user == current_user.id) & notify.still_visible(current_user))
         .order_by(Notification.created.desc(), Notification.id.desc())
     )
-    page = Page(query, page_number(request.args), current_app.config["PAGE_SIZE"] * 2)
+    page = Page.of(query, page_number(request.args), current_app.config["PAGE_SIZE"] * 2)
     for notice in page.items:
         notice.user = current_user
     return render_template("notifications/index.html", page=page, summary=mail.summary)

@@ -42,12 +42,12 @@ def show(slug):
     organisation = get_organisation(slug)
     size = current_app.config["PAGE_SIZE"]
     visible = rules.visible_threads(current_user).where(Thread.organisation == organisation.id)
-    requests = Page(
+    requests = Page.of(
         visible.where(Thread.status.in_(LIVE_STATUSES)).order_by(Thread.created, Thread.id),
         page_number(request.args, "requests"),
         size,
     )
-    posts = Page(
+    posts = Page.of(
         Post.with_authors()
         .switch(Post)
         .join(Thread)

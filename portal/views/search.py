@@ -49,7 +49,7 @@ def index():
     if terms:
         posts = find(terms, filters)
         count, capped = search.tally(posts)
-        page = Page(search.matching_threads(current_user, terms, posts), page_number(request.args), size)
+        page = Page.of(search.matching_threads(current_user, terms, posts), page_number(request.args), size)
         hits = search.hits(terms, [thread.best["post_id"] for thread in page.items])
     return render(
         "search/index.html",

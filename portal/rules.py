@@ -8,7 +8,7 @@ from functools import reduce
 
 from peewee import JOIN, SQL, Case, Ordering, Value, fn
 
-from .models import LIVE_STATUSES, Thread, ThreadAddressee, ThreadRead
+from .models import LIVE_STATUSES, Organisation, Thread, ThreadAddressee, ThreadRead
 from .paging import Page
 
 
@@ -38,19 +38,43 @@ def visible_filter(user):
 
 def visible_threads(user):
     """Threads `user` may see, each with their read mark (`reading`), for the unread marks."""
-    return thread_rows(user).where(visible_filter(user))
+    return with_read_mark(Thread.listing(), user).where(visible_filter(user))
+
+
+def with_read_mark(threads, user):
+    mine = (ThreadRead.thread == Thread.id) & (ThreadRead.user == user.id)
+    return (
+        threads.switch(Thread)
+        .join(ThreadRead, JOIN.LEFT_OUTER, on=mine, attr="reading")
+        .select_extend(ThreadRead.read_at)
+    )
+
+
+# What a row of a list shows of a thread; the board's rows also say whose move it is and who owns it.
+ROW_COLUMNS = (
+    Thread.id,
+    Thread.kind,
+    Thread.title,
+    Thread.status,
+    Thread.visibility,
+    Thread.pinned,
+    Thread.post_count,
+    Thread.created,
+    Thread.last_activity,
+    Thread.organisation,
+    Thread.owner,
+    Thread.owner_since,
+    Thread.follow_up_on,
+    Thread.asker_waiting_since,
+    Thread.waiting_since,
+)
 
 
 def thread_rows(user):
     """What a list row shows of each thread, with `user`'s read mark (`reading`): for threads already found
-    visible (thread_page joins it to the page's ids)."""
-    mine = (ThreadRead.thread == Thread.id) & (ThreadRead.user == user.id)
-    return (
-        Thread.listing()
-        .switch(Thread)
-        .join(ThreadRead, JOIN.LEFT_OUTER, on=mine, attr="reading")
-        .select_extend(ThreadRead.read_at)
-    )
+    visible (thread_pages joins it to the page's ids)."""
+    rows = Thread.select(*ROW_COLUMNS, Organisation.id, Organisation.name, Organisation.slug).join(Organisation)
+    return with_read_mark(rows, user)
 
 
 def thread_pages(user, lists, size, rows=None):

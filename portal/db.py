@@ -10,6 +10,8 @@ database = DatabaseProxy()
 # Reads then writes inside a deferred SQLite transaction fail at once with "database is locked";
 # BEGIN IMMEDIATE waits for the lock instead (see shared/TOOLCHAIN.md).
 # secure_delete overwrites deleted text on disk, so a redaction leaves nothing behind in the file.
+# A 64 MB page cache per connection, and the file mapped into memory, so that pages a list reads again are not
+# copied in from the operating system each time.
 SQLITE_OPTIONS = {
     "pragmas": {"foreign_keys": 1, "secure_delete": 1, "cache_size": -65536, "mmap_size": 268435456},
     "timeout": 5,

@@ -256,7 +256,13 @@ class Post(BaseModel):
 
     @classmethod
     def with_authors(cls):
-        return cls.select(cls, User, Organisation).join(User).switch(cls).join(Organisation)
+        """Posts with their author's name and organisation (not every column of either)."""
+        return (
+            cls.select(cls, User.id, User.name, Organisation.id, Organisation.name, Organisation.slug)
+            .join(User)
+            .switch(cls)
+            .join(Organisation)
+        )
 
 
 class PostRevision(BaseModel):

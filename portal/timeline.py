@@ -44,7 +44,7 @@ def shown_to(user, event):
 
 def events_for(thread, user, since=None, until=None, after_id=None):
     query = (
-        Event.select(Event, User)
+        Event.select(Event, User.id, User.name)
         .join(User, JOIN.LEFT_OUTER)
         .where((Event.thread == thread.id) & Event.action.in_(TIMELINE_ACTIONS))
         .order_by(Event.created, Event.id)

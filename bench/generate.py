@@ -646,7 +646,9 @@ def generate(size_name, url, meta_path):
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
             reset_sequences([Organisation, User, Theme, Thread, Post, Event, Barrier])
-            database.execute_sql("ANALYZE")  # as autovacuum would soon after a bulk load
+            # As autovacuum would soon after a bulk load; VACUUM also marks the pages all-visible, which
+            # index-only scans need.
+            database.execute_sql("VACUUM ANALYZE")
         database.close()
     meta = {
         "generator_version": GENERATOR_VERSION,
@@ -682,11 +684,17 @@ def cached(name):
         return None
     if not Path(meta["url"][len("sqlite:///") :]).exists():
         return None
-    app = create_app({"DATABASE_URL": meta["url"]})
-    with app.app_context():
-        migrate()  # the app may have moved on since: upgrade the data as a deployment would
-        database.close()
+    upgrade(meta["url"])
     return meta
+
+
+def upgrade(url):
+    """Bring a database generated earlier to the current migrations: the app may have moved on since, and a
+    deployment would upgrade its data the same way."""
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        migrate()
+        database.close()
 
 
 def ensure(size_name, force=False):

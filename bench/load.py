@@ -67,11 +67,13 @@ def pages(meta):
 
 
 def load_meta(name):
-    """The metadata of the named database: a size is generated (or reused) in bench/data; another name must
-    have been generated with --name."""
+    """The metadata of the named database, brought to the current migrations: a size is generated (or reused)
+    in bench/data; another name must have been generated with --name."""
     if name in generate.SIZES:
         return generate.ensure(name)
-    return json.loads((generate.DATA / ("%s.json" % name)).read_text())
+    meta = json.loads((generate.DATA / ("%s.json" % name)).read_text())
+    generate.upgrade(meta["url"])
+    return meta
 
 
 # --- in process: queries, bytes, writes ----------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The same pages at several sizes: generate (or reuse) each database, measure it, and print one table with
 every number against the goals of issue 8; the table also goes to bench/data/results.md, the numbers to
-bench/data/results.json.
+bench/data/results.json (--results names other files).
 
     .venv/bin/python -m bench.scale small large          # make bench
     .venv/bin/python -m bench.scale small large huge     # make bench-huge
+    bench/postgres .venv/bin/python -m bench.scale --results results-postgres small-pg huge-pg   # make bench-postgres
 """
 
 import argparse
@@ -186,6 +187,7 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--max-requests", type=int, default=5000)
+    parser.add_argument("--results", default="results", help="bench/data/RESULTS.md and .json (default: results)")
     args = parser.parse_args(argv)
     results = []
     for name in args.names:
@@ -199,8 +201,8 @@ def main(argv=None):
     )
     text = header + "\n\n" + print_table(results)
     generate.DATA.mkdir(exist_ok=True)
-    (generate.DATA / "results.md").write_text(text + "\n")
-    (generate.DATA / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (generate.DATA / ("%s.md" % args.results)).write_text(text + "\n")
+    (generate.DATA / ("%s.json" % args.results)).write_text(json.dumps(results, indent=2, default=str) + "\n")
     return 0
 
 

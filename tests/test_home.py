@@ -3,6 +3,7 @@
 from playhouse.test_utils import count_queries
 
 from portal import tracking
+from portal.models import Thread
 
 from .builders import make_org, make_request, make_thread, make_user
 
@@ -64,4 +65,23 @@ def test_home_and_threads_list_cost_the_same_queries_for_one_row_or_a_full_page(
         make_thread(asker)
     many = {path: queries_for(client, path) for path in few}
     assert many == few
-    assert few["/"] <= 6 and few["/threads"] <= 6
+    # the person; the three lists in one query; their addressees; this month's check-in
+    assert few["/"] <= 4 and few["/threads"] <= 6
+    # and the steward's overview: the board's counts, and who most requests wait on
+    assert queries_for(as_person(make_user(council, role="steward")), "/") <= 6
+
+
+def test_each_list_keeps_its_own_order_and_its_own_page_in_the_one_query(as_person):
+    charity, council = make_org(), make_org(kind="local_authority")
+    asker = make_user(charity)
+    for number in range(7):
+        make_request(asker, [council], title="Request %d" % number)
+    updates = [make_thread(asker, title="Update %d" % number) for number in range(7)]
+    Thread.update(pinned=True).where(Thread.id == updates[0].id).execute()
+    page = as_person(make_user(council)).get("/?addressed=2").text
+    waiting, rest = page.split('id="own"')
+    latest = rest.split('id="updates"')[1]
+    assert "Request 5" in waiting and "Request 6" in waiting and "Request 4" not in waiting  # oldest first, page 2
+    # pinned first, then the latest activity first, page 1
+    assert latest.index("Update 0") < latest.index("Update 6") < latest.index("Update 5") < latest.index("Update 3")
+    assert "Update 2" not in latest

@@ -28,7 +28,6 @@ COLUMNS = (
     "id",  # PostgreSQL answers from an index alone only when it holds the key too
 )
 
-
 WAITS = '"threadaddressee_thread_id_waiting_since_organisation_id"'
 
 

@@ -1,7 +1,7 @@
 """Time: stored in UTC (naive), shown in Europe/London."""
 
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,6 +37,11 @@ def read_day(text):
     except ValueError:
         return None
     return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def london_midnight(day):
+    """The first moment of a London day, as naive UTC: where a date filter starts."""
+    return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
 def in_london(moment):

@@ -1,13 +1,13 @@
 """The steward's moderation: pin, lock, link and merge threads; hide, move and split posts; the audit log."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from peewee import JOIN
 
 from .. import moderation, outbox, retention, rules, timeline
-from ..clock import LONDON, now, read_day
+from ..clock import london_midnight, now, read_day
 from ..db import checkpoint
 from ..forms import one_line
 from ..htmx import render
@@ -147,10 +147,6 @@ def split(post_id):
     except moderation.Conflict as conflict:
         return refuse_on_post(post, str(conflict))
     return back_to_post(Post.get_by_id(post.id), "The reply starts a new thread now.")
-
-
-def london_midnight(day):
-    return datetime.combine(day, time(), tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
 @bp.get("/audit")

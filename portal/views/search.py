@@ -6,10 +6,9 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from .. import search
-from ..clock import read_day
+from ..clock import london_midnight, read_day
 from ..htmx import render, wants_fragment
 from ..paging import Page, page_number
-from .moderation import london_midnight
 from .threads import filter_choices, list_conditions, read_list_filters
 
 bp = Blueprint("search", __name__)

@@ -14,7 +14,7 @@ from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
 from . import clock, config, display, guard, models, moderation, operations, rules, timeline, tracking
-from .db import database, open_database
+from .db import database, open_database, run_kept, slot
 from .htmx import add_vary
 from .paging import MAX_ID, id_from, page_url
 
@@ -52,6 +52,10 @@ class BoundedInt(IntegerConverter):
         super().__init__(url_map, max=MAX_ID, **kwargs)
 
 
+def signed_in():
+    return models.User.with_organisation().where(models.User.id == slot("person")).limit(1)
+
+
 @login_manager.user_loader
 def load_user(session_id):
     """The person a session belongs to, unless their sessions were ended since (a new session version)."""
@@ -59,7 +63,8 @@ def load_user(session_id):
     person_id = id_from(person_id)
     if person_id is None or not version.isascii() or not version.isdigit():
         return None
-    person = models.User.with_organisation().where(models.User.id == person_id).first()
+    found = run_kept("signed in", signed_in, person=person_id)
+    person = next(iter(found), None)
     return person if person and person.session_version == int(version) else None
 
 

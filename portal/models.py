@@ -17,7 +17,7 @@ from peewee import (
 )
 
 from .clock import now
-from .db import BaseModel
+from .db import BaseModel, id_slots, run_kept, slot
 
 ORG_KINDS = {
     "charity": "Charity",
@@ -233,7 +233,8 @@ def attach_addressees(threads):
     """Load the addressed organisations of many threads in one query."""
     by_thread = {t.id: [] for t in threads}
     if by_thread:
-        for row in ThreadAddressee.for_threads(by_thread):
+        ids = id_slots(by_thread)
+        for row in run_kept(("addressees", len(ids)), lambda: ThreadAddressee.for_threads(map(slot, ids)), **ids):
             by_thread[row.thread_id].append(row)
     for thread in threads:
         thread._addressees = by_thread[thread.id]
@@ -449,11 +450,16 @@ class ThreadTheme(BaseModel):
         indexes = ((("thread", "theme"), True), (("theme", "thread"), False))
 
 
-def short_lists(*queries):
-    """Several short pick lists from one UNION ALL query. Each query's rows start with its list's label and then
-    a name: {label: [rows without the label, by name]} (an empty list for a label with no rows)."""
+def union_all(*queries):
+    """The rows of every one of `queries` (alike in their columns) from one query, as tuples."""
+    return reduce(add, queries).tuples()
+
+
+def short_lists(rows):
+    """Several short pick lists from the rows of a union_all, each starting with its list's label and then a
+    name: {label: [rows without the label, by name]} (an empty list for a label with no rows)."""
     lists = defaultdict(list)
-    for label, *row in sorted(reduce(add, queries).tuples(), key=lambda row: row[1]):
+    for label, *row in sorted(rows, key=lambda row: row[1]):
         lists[label].append(row)
     return lists
 
@@ -466,18 +472,22 @@ def with_theme(slug):
 Tag = namedtuple("Tag", "name slug")
 
 
+def themes_of(thread_ids):
+    return (
+        ThreadTheme.select(ThreadTheme.thread, Theme.name, Theme.slug)
+        .join(Theme)
+        .where(ThreadTheme.thread.in_(list(thread_ids)))
+        .order_by(Theme.name)
+        .tuples()
+    )
+
+
 def attach_themes(threads):
     """Load the themes of many threads in one query (as thread.themes, each a Tag)."""
     by_thread = {t.id: [] for t in threads}
     if by_thread:
-        rows = (
-            ThreadTheme.select(ThreadTheme.thread, Theme.name, Theme.slug)
-            .join(Theme)
-            .where(ThreadTheme.thread.in_(list(by_thread)))
-            .order_by(Theme.name)
-            .tuples()
-        )
-        for thread_id, name, slug in rows:
+        ids = id_slots(by_thread)
+        for thread_id, name, slug in run_kept(("themes", len(ids)), lambda: themes_of(map(slot, ids)), **ids):
             by_thread[thread_id].append(Tag(name, slug))
     for thread in threads:
         thread.themes = by_thread[thread.id]

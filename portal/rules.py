@@ -8,6 +8,7 @@ from functools import reduce
 
 from peewee import JOIN, SQL, Case, Ordering, Value, fn
 
+from .db import run_kept, slot
 from .models import LIVE_STATUSES, Organisation, Thread, ThreadAddressee, ThreadRead
 from .paging import Page
 
@@ -23,6 +24,22 @@ def can_see_thread(user, thread):
         or thread.organisation_id == user.organisation_id
         or user.organisation_id in thread.addressed_ids()
     )
+
+
+class StandIn:
+    """A person in a kept query (db.run_kept): whether they are the steward, with their ids in slots."""
+
+    is_authenticated = True
+    id = slot("viewer")
+    organisation_id = slot("viewer_organisation")
+
+    def __init__(self, steward):
+        self.is_steward = steward
+
+
+def stand_in(user):
+    """A stand-in for `user` to build a kept query with, and the values of its slots for `user`."""
+    return StandIn(is_steward(user)), {"viewer": user.id, "viewer_organisation": user.organisation_id}
 
 
 def visible_filter(user):
@@ -77,38 +94,49 @@ def thread_rows(user):
     return with_read_mark(rows, user)
 
 
-def thread_pages(user, lists, size, rows=None):
-    """Pages of several lists of the threads `user` may see, from one query. `lists` maps each list's name to
-    (conditions, order, page number); the answer maps it to its Page. Each list's ids come from the thread table
-    alone, then only those threads' rows are built (`rows`: thread_rows unless given)."""
+def thread_pages(user, key, lists, numbers, size, rows=thread_rows, **values):
+    """Pages of several lists of the threads `user` may see, from one kept query (db.run_kept; `key` names it
+    and what it depends on besides the viewer and `values`). lists(viewer) maps each list's name to its
+    (conditions, order) for a stand-in viewer, with what else changes in slots whose `values` are given; `numbers`
+    maps each name to the page wanted. Each list's ids come from the thread table alone, then only those threads'
+    rows (rows(viewer)) are built."""
+    viewer, ids = stand_in(user)
+    skips = {"skip %s" % name: (number - 1) * size for name, number in numbers.items()}
+
+    def built():
+        return _pages_query(viewer, lists(viewer), rows(viewer))
+
+    found = {name: [] for name in numbers}
+    for thread in run_kept((key, viewer.is_steward), built, size=size + 1, **skips, **ids, **values):
+        found[thread.picked["list"]].append(thread)
+    return {name: Page(found[name], number, size) for name, number in numbers.items()}
+
+
+def thread_page(user, key, page_list, number, size, rows=thread_rows, **values):
+    """Page `number` of the threads `user` may see: page_list(viewer) gives (conditions, order), as thread_pages."""
+    return thread_pages(user, key, lambda viewer: {"": page_list(viewer)}, {"": number}, size, rows, **values)[""]
+
+
+def _pages_query(viewer, lists, rows):
     picks = []
-    for name, (conditions, order, number) in lists.items():
+    for name, (conditions, order) in lists.items():
         ids = (
             Thread.select(Value(name).alias("list"), Thread.id)
-            .where(Thread.merged_into.is_null(), visible_filter(user), *conditions)
+            .where(Thread.merged_into.is_null(), visible_filter(viewer), *conditions)
             .order_by(*order)
-            .limit(size + 1)
-            .offset((number - 1) * size)
+            .limit(slot("size"))
+            .offset(slot("skip %s" % name))
         )
         picks.append(ids.select_from(SQL("*")))  # wrapped, so that each keeps its order and limit in the UNION
     picked = reduce(operator.add, picks).alias("picked")
     # each list in its own order: a term counts only for the rows of its list
     order = [picked.c.list] + [
         Ordering(Case(None, [(picked.c.list == name, term.node)]), term.direction, nulls=term.nulls)
-        for name, (_, terms, _) in lists.items()
+        for name, (_, terms) in lists.items()
         for term in (term if isinstance(term, Ordering) else term.asc() for term in terms)
     ]
-    found = {name: [] for name in lists}
-    query = (thread_rows(user) if rows is None else rows).switch(Thread)
-    query = query.join(picked, on=(Thread.id == picked.c.id), attr="picked").select_extend(picked.c.list)
-    for thread in query.order_by(*order):
-        found[thread.picked["list"]].append(thread)
-    return {name: Page(found[name], number, size) for name, (_, _, number) in lists.items()}
-
-
-def thread_page(user, conditions, order, number, size, rows=None):
-    """Page `number` of the threads `user` may see that meet every one of `conditions`, in `order`."""
-    return thread_pages(user, {"": (conditions, order, number)}, size, rows)[""]
+    query = rows.switch(Thread).join(picked, on=(Thread.id == picked.c.id), attr="picked")
+    return query.select_extend(picked.c.list).order_by(*order)
 
 
 def can_reply(user, thread):

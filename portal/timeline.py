@@ -5,6 +5,7 @@ from datetime import date
 from peewee import JOIN, fn
 
 from . import rules
+from .db import run_kept, slot
 from .models import CLOSE_REASONS, STATUSES, Event, Post, Thread, User
 
 # The events shown between the posts; the rest are only in the audit log.
@@ -43,19 +44,29 @@ def shown_to(user, event):
 
 
 def events_for(thread, user, since=None, until=None, after_id=None):
+    bounds = {
+        name: value for name, value in (("since", since), ("until", until), ("after_id", after_id)) if value is not None
+    }
+    query = run_kept(("timeline events", *bounds), lambda: timeline_events(bounds), thread=thread.id, **bounds)
+    return discreet([event for event in query if shown_to(user, event)], user)
+
+
+def timeline_events(bounds):
+    """The events of the thread in slot "thread", after "since", before "until" and after "after_id" (an event
+    id) when `bounds` names them."""
     query = (
         Event.select(Event, User.id, User.name)
         .join(User, JOIN.LEFT_OUTER)
-        .where((Event.thread == thread.id) & Event.action.in_(TIMELINE_ACTIONS))
+        .where((Event.thread == slot("thread")) & Event.action.in_(TIMELINE_ACTIONS))
         .order_by(Event.created, Event.id)
     )
-    if since is not None:
-        query = query.where(Event.created >= since)
-    if until is not None:
-        query = query.where(Event.created < until)
-    if after_id is not None:
-        query = query.where(Event.id > after_id)
-    return discreet([event for event in query if shown_to(user, event)], user)
+    if "since" in bounds:
+        query = query.where(Event.created >= slot("since"))
+    if "until" in bounds:
+        query = query.where(Event.created < slot("until"))
+    if "after_id" in bounds:
+        query = query.where(Event.id > slot("after_id"))
+    return query
 
 
 OTHER_THREAD = ("other", "to", "source")
@@ -78,13 +89,7 @@ def discreet(events, user):
 def page(thread, user, number, size):
     """One page of posts with the events that happened between them, in time order, and whether more follow.
     None when the page does not exist."""
-    posts = list(
-        Post.with_authors()
-        .where(Post.thread == thread.id)
-        .order_by(Post.created, Post.id)
-        .limit(size + 1)
-        .offset((number - 1) * size)
-    )
+    posts = list(run_kept("timeline posts", timeline_posts, thread=thread.id, size=size + 1, skip=(number - 1) * size))
     if not posts:
         return None, False
     has_next = len(posts) > size
@@ -92,6 +97,17 @@ def page(thread, user, number, size):
         thread, user, since=posts[0].created if number > 1 else None, until=posts[size].created if has_next else None
     )
     return merge(posts[:size], events), has_next
+
+
+def timeline_posts():
+    """The posts of the thread in slot "thread", "size" of them after skipping "skip"."""
+    return (
+        Post.with_authors()
+        .where(Post.thread == slot("thread"))
+        .order_by(Post.created, Post.id)
+        .limit(slot("size"))
+        .offset(slot("skip"))
+    )
 
 
 def first_unread(thread, user, size):

@@ -10,7 +10,7 @@ from peewee import Value, fn
 
 from . import notify, search
 from .clock import now
-from .db import database
+from .db import database, run_kept, slot
 from .models import (
     LIVE_STATUSES,
     Event,
@@ -21,6 +21,7 @@ from .models import (
     ThreadAddressee,
     User,
     short_lists,
+    union_all,
 )
 from .text import render_markdown
 
@@ -321,16 +322,20 @@ def add_note(thread, actor, text):
         return record("steward_note", actor, thread, text=text, html=render_markdown(text))
 
 
-def steward_choices(thread):
-    """What the steward's tools offer on a live request, in one query: the stewards who could own it, and the
-    active organisations it could still be addressed to, each by name."""
-    taken = ThreadAddressee.select(ThreadAddressee.organisation).where(ThreadAddressee.thread == thread.id)
-    lists = short_lists(
+def steward_choice_lists():
+    taken = ThreadAddressee.select(ThreadAddressee.organisation).where(ThreadAddressee.thread == slot("thread"))
+    return union_all(
         Organisation.select(Value("organisations"), Organisation.name, Organisation.id).where(
             (Organisation.active == True) & Organisation.id.not_in(taken)
         ),
         User.select(Value("owners"), User.name, User.id).where((User.role == "steward") & (User.active == True)),
     )
+
+
+def steward_choices(thread):
+    """What the steward's tools offer on a live request, in one query: the stewards who could own it, and the
+    active organisations it could still be addressed to, each by name."""
+    lists = short_lists(run_kept("steward's choices", steward_choice_lists, thread=thread.id))
     return {
         "owners": [User(id=id, name=name) for name, id in lists["owners"]],
         "organisations": [Organisation(id=id, name=name) for name, id in lists["organisations"]],

@@ -11,6 +11,7 @@ from peewee import JOIN, Case, fn
 
 from .. import rules
 from ..clock import in_london, now
+from ..db import run_kept, slot
 from ..htmx import render, wants_fragment
 from ..models import (
     LIVE_STATUSES,
@@ -69,15 +70,21 @@ def week_ago():
     return now() - timedelta(days=7)
 
 
-def show_filter(name, user):
-    """The condition behind each of the board's quick filters."""
+def show_filter(name, viewer):
+    """The condition behind each of the board's quick filters, for a stand-in viewer (rules.stand_in), with the
+    slots of moments()."""
     return {
-        "overdue": Thread.follow_up_on < today(),
-        "due": Thread.follow_up_on <= today(),
+        "overdue": Thread.follow_up_on < slot("today"),
+        "due": Thread.follow_up_on <= slot("today"),
         "nobody": Thread.first_response_at.is_null(),
-        "stale": Thread.first_response_at.is_null() & (Thread.created < week_ago()),
-        "mine": Thread.owner == user.id,
+        "stale": Thread.first_response_at.is_null() & (Thread.created < slot("week_ago")),
+        "mine": Thread.owner == viewer.id,
     }[name]
+
+
+def moments():
+    """The values of the quick filters' slots."""
+    return {"today": today(), "week_ago": week_ago()}
 
 
 def waited_on_by(organisation_id):
@@ -106,50 +113,66 @@ def read_filters(args, organisations, owners):
     }
 
 
-def filter_conditions(filters, organisations, user):
-    """The live requests that the board's filters keep."""
+def filter_conditions(filters, viewer):
+    """The live requests that the board's filters keep, for a stand-in viewer, with the slots of filter_values."""
     conditions = [is_live_request()]
     if filters["org"]:
-        organisation = next(o for o in organisations if o.slug == filters["org"])
-        conditions.append((Thread.organisation == organisation.id) | waited_on_by(organisation.id))
+        conditions.append((Thread.organisation == slot("org")) | waited_on_by(slot("org")))
     if filters["kind"]:
-        conditions.append(Thread.kind == filters["kind"])
+        conditions.append(Thread.kind == slot("kind"))
     if filters["status"]:
-        conditions.append(Thread.status == filters["status"])
+        conditions.append(Thread.status == slot("status"))
     if filters["owner"] == "none":
         conditions.append(Thread.owner.is_null())
     elif filters["owner"]:
-        conditions.append(Thread.owner == int(filters["owner"]))
+        conditions.append(Thread.owner == slot("owner"))
     if filters["show"]:
-        conditions.append(show_filter(filters["show"], user))
+        conditions.append(show_filter(filters["show"], viewer))
     if filters["theme"]:
-        conditions.append(with_theme(filters["theme"]))
+        conditions.append(with_theme(slot("theme")))
     return conditions
+
+
+def filter_values(filters, organisations):
+    """The values of filter_conditions' slots."""
+    values = {name: filters[name] for name in ("kind", "status", "theme") if filters[name]}
+    if filters["org"]:
+        values["org"] = next(o.id for o in organisations if o.slug == filters["org"])
+    if filters["owner"] not in ("", "none"):
+        values["owner"] = int(filters["owner"])
+    return values | moments() if filters["show"] else values
 
 
 def counts(user):
     """How many live requests each quick filter would show, in one query."""
+    viewer, ids = rules.stand_in(user)
+    row = next(iter(run_kept(("board counts", viewer.is_steward), lambda: count_query(viewer), **ids, **moments())))
+    return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
+
+
+def count_query(viewer):
     columns = [fn.COUNT(Thread.id)] + [
-        fn.SUM(Case(None, [(show_filter(name, user), 1)], 0)) for name in list(SHOWS)[1:]
+        fn.SUM(Case(None, [(show_filter(name, viewer), 1)], 0)) for name in list(SHOWS)[1:]
     ]
     # Only the thread table: a count needs none of the joins that a row shows.
-    live = is_live_request() & Thread.merged_into.is_null() & rules.visible_filter(user)
-    row = Thread.select(*columns).where(live).tuples().get()
-    return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
+    live = is_live_request() & Thread.merged_into.is_null() & rules.visible_filter(viewer)
+    return Thread.select(*columns).where(live).tuples()
 
 
 @bp.get("/board")
 def index():
-    organisations = list(Organisation.by_name())
-    owners = list(User.stewards())
+    organisations = list(run_kept("organisations", Organisation.by_name))
+    owners = list(run_kept("stewards", User.stewards))
     filters = read_filters(request.args, organisations, owners)
+    values = filter_values(filters, organisations)
     page = rules.thread_page(
         current_user,
-        filter_conditions(filters, organisations, current_user),
-        (Thread.pinned.desc(), *SORTS[filters["sort"]][1]),
+        ("board", filters["sort"], filters["show"], filters["owner"] == "none", *values),
+        lambda viewer: (filter_conditions(filters, viewer), (Thread.pinned.desc(), *SORTS[filters["sort"]][1])),
         page_number(request.args),
         current_app.config["PAGE_SIZE"],
-        rows=with_owner(rules.thread_rows(current_user)),
+        rows=lambda viewer: with_owner(rules.thread_rows(viewer)),
+        **values,
     )
     attach_addressees(page.items)
     return render(
@@ -176,6 +199,11 @@ def board_row(thread_id):
 
 def most_waited_on(user, limit=5):
     """The organisations with the most live requests waiting on them: where to look, not a ranking."""
+    viewer, ids = rules.stand_in(user)
+    return run_kept(("most waited on", viewer.is_steward, limit), lambda: waited_on_query(viewer, limit), **ids)
+
+
+def waited_on_query(viewer, limit):
     # counted by organisation first, so only the few organisations are joined, not every wait
     counted = (
         ThreadAddressee.select(ThreadAddressee.organisation, fn.COUNT(ThreadAddressee.id).alias("waits"))
@@ -184,7 +212,7 @@ def most_waited_on(user, limit=5):
             ThreadAddressee.waiting_since.is_null(False)
             & is_live_request()
             & Thread.merged_into.is_null()
-            & rules.visible_filter(user)
+            & rules.visible_filter(viewer)
         )
         .group_by(ThreadAddressee.organisation)
         .alias("counted")

@@ -12,23 +12,23 @@ from . import board
 bp = Blueprint("home", __name__)
 
 
-@bp.get("/")
-def index():
-    size = current_app.config["PAGE_SIZE"]
-    organisation = current_user.organisation_id
+def home_lists(viewer):
+    """The live requests addressed to the viewer's organisation and its own, oldest first; and the updates."""
+    organisation = viewer.organisation_id
     addressed_to_us = ThreadAddressee.select(ThreadAddressee.thread).where(ThreadAddressee.organisation == organisation)
     live = Thread.status.in_(LIVE_STATUSES)
     oldest_first = (Thread.created, Thread.id)
-    lists = {
-        "addressed": ([live, Thread.id.in_(addressed_to_us)], oldest_first, page_number(request.args, "addressed")),
-        "own": ([live, Thread.organisation == organisation], oldest_first, page_number(request.args, "own")),
-        "updates": (
-            [Thread.kind == "update"],
-            (Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc()),
-            page_number(request.args, "updates"),
-        ),
+    return {
+        "addressed": ([live, Thread.id.in_(addressed_to_us)], oldest_first),
+        "own": ([live, Thread.organisation == organisation], oldest_first),
+        "updates": ([Thread.kind == "update"], (Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())),
     }
-    pages = rules.thread_pages(current_user, lists, size)
+
+
+@bp.get("/")
+def index():
+    numbers = {name: page_number(request.args, name) for name in ("addressed", "own", "updates")}
+    pages = rules.thread_pages(current_user, "home", home_lists, numbers, current_app.config["PAGE_SIZE"])
     attach_addressees([t for page in pages.values() for t in page.items])
     overview = None
     if rules.is_steward(current_user):

@@ -10,6 +10,7 @@ from peewee import JOIN, Value, fn
 
 from .. import guard, learning, moderation, notify, rules, timeline, tracking
 from ..clock import now
+from ..db import run_kept, slot
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
 from ..models import (
@@ -32,6 +33,7 @@ from ..models import (
     attach_addressees,
     attach_themes,
     short_lists,
+    union_all,
     with_theme,
 )
 from ..paging import id_from, page_number
@@ -43,7 +45,9 @@ bp = Blueprint("threads", __name__)
 def get_visible_thread(thread_id):
     """The thread, or 404 when it does not exist or this person may not know it does. A merged thread's
     address leads to the thread it joined, saying so when someone tried to act on the old one."""
-    thread = one_with_addressees(with_page_state(rules.visible_threads(current_user)).where(Thread.id == thread_id))
+    viewer, values = rules.stand_in(current_user)
+    key = ("thread page", rules.is_steward(current_user))
+    thread = one_with_addressees(run_kept(key, lambda: thread_with_page_state(viewer), thread=thread_id, **values))
     if thread is None:
         merged_into = Thread.select(Thread.merged_into).where(Thread.id == thread_id).scalar()
         if merged_into:
@@ -57,35 +61,38 @@ def get_visible_thread(thread_id):
     return thread
 
 
-def one_with_addressees(threads):
-    """The one thread `threads` finds, with its addressees, from one query: a row per addressee."""
+def thread_with_page_state(viewer):
+    """The thread in slot "thread" if `viewer` may see it: a row per addressee (with their organisation), each
+    with what the thread page asks besides the thread: the viewer's watch level and unread notices, and whether
+    the thread is linked (most are not, so no query looks for links)."""
     Addressed = Organisation.alias("addressed")
-    rows = list(
-        threads.switch(Thread)
+    watch_level = Watch.select(Watch.level).where((Watch.user == viewer.id) & (Watch.thread == Thread.id))
+    notices = Notification.select(fn.COUNT(Notification.id)).where(
+        (Notification.user == viewer.id) & (Notification.thread == Thread.id) & Notification.read_at.is_null()
+    )
+    links = ThreadLink.select(ThreadLink.id).where((ThreadLink.first == Thread.id) | (ThreadLink.second == Thread.id))
+    return (
+        rules.visible_threads(viewer)
+        .where(Thread.id == slot("thread"))
+        .select_extend(
+            watch_level.alias("watch_level"), notices.alias("unread_notices"), fn.EXISTS(links).alias("has_links")
+        )
+        .switch(Thread)
         .join(ThreadAddressee, JOIN.LEFT_OUTER, on=(ThreadAddressee.thread == Thread.id), attr="addressee")
         .join(Addressed, JOIN.LEFT_OUTER, on=(ThreadAddressee.organisation == Addressed.id), attr="organisation")
         .select_extend(ThreadAddressee, Addressed)
         .order_by(Thread.id, Addressed.name)
     )
+
+
+def one_with_addressees(rows):
+    """The one thread of `rows` (a row per addressee), with its addressees; None without rows."""
+    rows = list(rows)
     if not rows:
         return None
     thread = rows[0]
     thread._addressees = [row.addressee for row in rows if row.addressee is not None and row.addressee.id]
     return thread
-
-
-def with_page_state(threads):
-    """`threads` with what the thread page asks besides the thread, in the same query: the viewer's watch level
-    and unread notices, and whether any thread is linked (most are not, so no query looks for them)."""
-    me = current_user.id
-    watch_level = Watch.select(Watch.level).where((Watch.user == me) & (Watch.thread == Thread.id))
-    notices = Notification.select(fn.COUNT(Notification.id)).where(
-        (Notification.user == me) & (Notification.thread == Thread.id) & Notification.read_at.is_null()
-    )
-    links = ThreadLink.select(ThreadLink.id).where((ThreadLink.first == Thread.id) | (ThreadLink.second == Thread.id))
-    return threads.select_extend(
-        watch_level.alias("watch_level"), notices.alias("unread_notices"), fn.EXISTS(links).alias("has_links")
-    )
 
 
 def get_post(post_id):
@@ -107,12 +114,16 @@ def tell_blind_mentions(names):
 Choice = namedtuple("Choice", "name slug")
 
 
-def filter_choices():
-    """The organisations and themes that the list filters offer, by name, from one query."""
-    lists = short_lists(
+def filter_choice_lists():
+    return union_all(
         Organisation.select(Value("organisations"), Organisation.name, Organisation.slug),
         Theme.select(Value("themes"), Theme.name, Theme.slug),
     )
+
+
+def filter_choices():
+    """The organisations and themes that the list filters offer, by name, from one query."""
+    lists = short_lists(run_kept("filter choices", filter_choice_lists))
     return [Choice(*row) for row in lists["organisations"]], [Choice(*row) for row in lists["themes"]]
 
 
@@ -147,6 +158,12 @@ def list_conditions(filters):
     return conditions
 
 
+def slotted(filters):
+    """The filters for a kept query: each one chosen as a slot of its name; and the values of those slots."""
+    values = {name: value for name, value in filters.items() if value}
+    return {name: slot(name) if value else "" for name, value in filters.items()}, values
+
+
 LIST_ORDER = (Thread.pinned.desc(), Thread.last_activity.desc(), Thread.id.desc())
 
 
@@ -155,7 +172,15 @@ def index():
     organisations, themes = filter_choices()
     filters = read_list_filters(request.args, organisations, themes)
     size = current_app.config["PAGE_SIZE"]
-    page = rules.thread_page(current_user, list_conditions(filters), LIST_ORDER, page_number(request.args), size)
+    chosen, values = slotted(filters)
+    page = rules.thread_page(
+        current_user,
+        ("threads list", *values),
+        lambda viewer: (list_conditions(chosen), LIST_ORDER),
+        page_number(request.args),
+        size,
+        **values,
+    )
     attach_themes(attach_addressees(page.items))
     return render(
         "threads/index.html", "results", page=page, filters=filters, organisations=organisations, themes=themes
@@ -205,20 +230,24 @@ def show_thread(thread, reply_form, status=200, first_unread=None):
     ), status
 
 
-def learning_context(thread):
-    """The thread's themes and barriers, and what the steward or its organisation could add: one query for
-    every theme in use or on the thread and every barrier, each saying whether it is on this thread."""
-    on_thread = (ThreadTheme.theme == Theme.id) & (ThreadTheme.thread == thread.id)
+def learning_lists():
+    """Every theme in use or on the thread in slot "thread", and every barrier, each saying whether it is on it."""
+    on_thread = (ThreadTheme.theme == Theme.id) & (ThreadTheme.thread == slot("thread"))
     themes = (
         Theme.select(Value("theme"), Theme.name, Theme.id, Theme.slug, ThreadTheme.id.is_null(False))
         .join(ThreadTheme, JOIN.LEFT_OUTER, on=on_thread)
         .where(Theme.active | ThreadTheme.id.is_null(False))
     )
-    linked = (BarrierThread.barrier == Barrier.id) & (BarrierThread.thread == thread.id)
+    linked = (BarrierThread.barrier == Barrier.id) & (BarrierThread.thread == slot("thread"))
     barriers = Barrier.select(
         Value("barrier"), Barrier.title, Barrier.id, Barrier.status, BarrierThread.id.is_null(False)
     ).join(BarrierThread, JOIN.LEFT_OUTER, on=linked)
-    lists = short_lists(themes, barriers)
+    return union_all(themes, barriers)
+
+
+def learning_context(thread):
+    """The thread's themes and barriers, and what the steward or its organisation could add, from one query."""
+    lists = short_lists(run_kept("themes and barriers", learning_lists, thread=thread.id))
     themes = [(Theme(id=id, name=name, slug=slug), here) for name, id, slug, here in lists["theme"]]
     barriers = [(Barrier(id=id, title=title, status=status), here) for title, id, status, here in lists["barrier"]]
     thread.themes = [theme for theme, here in themes if here]

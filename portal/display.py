@@ -13,20 +13,24 @@ def exact_moment(moment):
 
 def time_ago(moment):
     """'3 days ago', with the exact London time on hover and for machines."""
-    return Markup('<time datetime="%sZ" title="%s">%s</time>') % (
-        moment.isoformat(timespec="seconds"),
-        exact_moment(moment),
-        relative(moment),
-    )
+    # every part is made here from the moment (digits and month names), so none needs escaping
+    stamp = moment.isoformat(timespec="seconds")
+    return Markup('<time datetime="%sZ" title="%s">%s</time>' % (stamp, exact_moment(moment), relative(moment)))
 
 
 def exact_time(moment):
-    return Markup('<time datetime="%sZ">%s</time>') % (moment.isoformat(timespec="seconds"), exact_moment(moment))
+    return Markup('<time datetime="%sZ">%s</time>' % (moment.isoformat(timespec="seconds"), exact_moment(moment)))
+
+
+KIND_TAGS = {kind: Markup('<span class="tag tag--%s">%s</span>') % (kind, name) for kind, name in THREAD_KINDS.items()}
+STATUS_TAGS = {
+    status: Markup('<strong class="tag tag--%s">%s</strong>') % (status, name) for status, name in STATUSES.items()
+}
 
 
 def kind_tag(kind):
-    return Markup('<span class="tag tag--%s">%s</span>') % (kind, THREAD_KINDS[kind])
+    return KIND_TAGS[kind]
 
 
 def status_tag(status):
-    return Markup('<strong class="tag tag--%s">%s</strong>') % (status, STATUSES[status]) if status else ""
+    return STATUS_TAGS[status] if status else ""

@@ -168,6 +168,13 @@ class Thread(BaseModel):
             .where(cls.merged_into.is_null())
         )
 
+    @property
+    def addressed_to(self):
+        """The names of the organisations it is addressed to, in order, with commas: what a list row shows."""
+        if not hasattr(self, "_addressed_to"):
+            self._addressed_to = ", ".join(a.organisation.name for a in self.addressees)
+        return self._addressed_to
+
     def addressed_ids(self):
         return {a.organisation_id for a in self.addressees}
 
@@ -239,6 +246,28 @@ def attach_addressees(threads):
     for thread in threads:
         thread._addressees = by_thread[thread.id]
     return threads
+
+
+def attach_addressed_to(threads):
+    """Load what list rows show of the organisations many threads are addressed to (their names), in one query."""
+    names = {t.id: [] for t in threads}
+    if names:
+        ids = id_slots(names)
+        for thread_id, name in run_kept(("addressed to", len(ids)), lambda: addressed_names(map(slot, ids)), **ids):
+            names[thread_id].append(name)
+    for thread in threads:
+        thread._addressed_to = ", ".join(names[thread.id])
+    return threads
+
+
+def addressed_names(thread_ids):
+    return (
+        ThreadAddressee.select(ThreadAddressee.thread, Organisation.name)
+        .join(Organisation)
+        .where(ThreadAddressee.thread.in_(list(thread_ids)))
+        .order_by(Organisation.name)
+        .tuples()
+    )
 
 
 class Post(BaseModel):

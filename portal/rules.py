@@ -79,6 +79,8 @@ ROW_COLUMNS = (
     Thread.created,
     Thread.last_activity,
     Thread.organisation,
+)
+BOARD_COLUMNS = ROW_COLUMNS + (
     Thread.owner,
     Thread.owner_since,
     Thread.follow_up_on,
@@ -87,10 +89,10 @@ ROW_COLUMNS = (
 )
 
 
-def thread_rows(user):
+def thread_rows(user, columns=ROW_COLUMNS):
     """What a list row shows of each thread, with `user`'s read mark (`reading`): for threads already found
     visible (thread_pages joins it to the page's ids)."""
-    rows = Thread.select(*ROW_COLUMNS, Organisation.id, Organisation.name, Organisation.slug).join(Organisation)
+    rows = Thread.select(*columns, Organisation.id, Organisation.name, Organisation.slug).join(Organisation)
     return with_read_mark(rows, user)
 
 

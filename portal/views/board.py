@@ -171,7 +171,7 @@ def index():
         lambda viewer: (filter_conditions(filters, viewer), (Thread.pinned.desc(), *SORTS[filters["sort"]][1])),
         page_number(request.args),
         current_app.config["PAGE_SIZE"],
-        rows=lambda viewer: with_owner(rules.thread_rows(viewer)),
+        rows=lambda viewer: with_owner(rules.thread_rows(viewer, rules.BOARD_COLUMNS)),
         **values,
     )
     attach_addressees(page.items)

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from .. import learning, rules
 from ..htmx import render
-from ..models import LIVE_STATUSES, Thread, ThreadAddressee, attach_addressees
+from ..models import LIVE_STATUSES, Thread, ThreadAddressee, attach_addressed_to
 from ..paging import page_number
 from . import board
 
@@ -29,7 +29,7 @@ def home_lists(viewer):
 def index():
     numbers = {name: page_number(request.args, name) for name in ("addressed", "own", "updates")}
     pages = rules.thread_pages(current_user, "home", home_lists, numbers, current_app.config["PAGE_SIZE"])
-    attach_addressees([t for page in pages.values() for t in page.items])
+    attach_addressed_to([t for page in pages.values() for t in page.items])
     overview = None
     if rules.is_steward(current_user):
         overview = {"counts": board.counts(current_user), "organisations": list(board.most_waited_on(current_user))}

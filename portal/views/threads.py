@@ -30,7 +30,7 @@ from ..models import (
     ThreadTheme,
     User,
     Watch,
-    attach_addressees,
+    attach_addressed_to,
     attach_themes,
     short_lists,
     union_all,
@@ -181,7 +181,7 @@ def index():
         size,
         **values,
     )
-    attach_themes(attach_addressees(page.items))
+    attach_themes(attach_addressed_to(page.items))
     return render(
         "threads/index.html", "results", page=page, filters=filters, organisations=organisations, themes=themes
     )
@@ -423,7 +423,7 @@ def live_rows():
     if not changed_since(since, ids):
         return "", 204
     threads = list(rules.visible_threads(current_user).where(Thread.id.in_(ids) & (Thread.changed_at > since)))
-    attach_addressees(threads)
+    attach_addressed_to(threads)
     heading = "h3" if request.args.get("heading") == "h3" else "h2"
     return render_template("threads/_live_rows.html", threads=threads, heading=heading, ids=ids)
 

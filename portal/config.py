@@ -48,5 +48,7 @@ def from_environment():
         "MAIL_FROM": os.environ.get("MAIL_FROM") or "Partner portal <portal@lcr.example.org>",
         "MAIL_DOMAIN": os.environ.get("MAIL_DOMAIN") or "lcr.example.org",
         "PAGE_SIZE": 20,
+        # each of home's three lists: an overview that fits a phone, ten at a time
+        "HOME_PAGE_SIZE": 10,
         "POSTS_PER_PAGE": 50,
     }

@@ -52,6 +52,7 @@ def app(tmp_path_factory):
             "SERVER_NAME": "portal.test",
             "BASE_URL": "http://portal.test",
             "PAGE_SIZE": 5,
+            "HOME_PAGE_SIZE": 5,
             "POSTS_PER_PAGE": 5,
         }
     )

@@ -85,3 +85,16 @@ def test_each_list_keeps_its_own_order_and_its_own_page_in_the_one_query(as_pers
     # pinned first, then the latest activity first, page 1
     assert latest.index("Update 0") < latest.index("Update 6") < latest.index("Update 5") < latest.index("Update 3")
     assert "Update 2" not in latest
+
+
+def test_home_lists_are_shorter_than_other_lists(app, as_person, monkeypatch):
+    """Home is an overview for a phone: its lists have their own size, the threads list keeps the longer one."""
+    monkeypatch.setitem(app.config, "HOME_PAGE_SIZE", 2)
+    charity, council = make_org(), make_org(kind="local_authority")
+    for number in range(3):
+        make_thread(make_user(charity), title="Update %d" % number)
+    client = as_person(make_user(council))
+    updates = client.get("/").text.split('id="updates"')[1]
+    assert "Update 2" in updates and "Update 1" in updates and "Update 0" not in updates
+    assert 'hx-get="/?updates=2&amp;part=updates"' in updates
+    assert all("Update %d" % number in client.get("/threads").text for number in range(3))

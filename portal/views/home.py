@@ -28,7 +28,7 @@ def home_lists(viewer):
 @bp.get("/")
 def index():
     numbers = {name: page_number(request.args, name) for name in ("addressed", "own", "updates")}
-    pages = rules.thread_pages(current_user, "home", home_lists, numbers, current_app.config["PAGE_SIZE"])
+    pages = rules.thread_pages(current_user, "home", home_lists, numbers, current_app.config["HOME_PAGE_SIZE"])
     attach_addressed_to([t for page in pages.values() for t in page.items])
     overview = None
     if rules.is_steward(current_user):

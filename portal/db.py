@@ -85,11 +85,6 @@ def slot(name):
     return Value(Slot(name), converter=False)
 
 
-def id_slots(ids):
-    """Values for a slot per id (`map(slot, values)` in the query): a kept query per number of ids."""
-    return {"id %d" % n: value for n, value in enumerate(ids)}
-
-
 KEPT_MOST = 512
 _kept = {}
 _keeping = Lock()  # threads of one process share what is kept
@@ -115,3 +110,9 @@ def run_kept(key, build, **values):
     cursor = database.execute_sql(sql, [values[p.name] if isinstance(p, Slot) else p for p in params])
     query._cursor_wrapper = query._get_cursor_wrapper(cursor)
     return query
+
+
+def run_kept_for_ids(key, query_of, ids):
+    """run_kept for query_of(a slot per id) with these `ids`: a query is kept per number of ids."""
+    values = {"id %d" % n: value for n, value in enumerate(ids)}
+    return run_kept((key, len(values)), lambda: query_of([slot(name) for name in values]), **values)

@@ -17,7 +17,7 @@ from peewee import (
 )
 
 from .clock import now
-from .db import BaseModel, id_slots, run_kept, slot
+from .db import BaseModel, run_kept_for_ids
 
 ORG_KINDS = {
     "charity": "Charity",
@@ -240,8 +240,7 @@ def attach_addressees(threads):
     """Load the addressed organisations of many threads in one query."""
     by_thread = {t.id: [] for t in threads}
     if by_thread:
-        ids = id_slots(by_thread)
-        for row in run_kept(("addressees", len(ids)), lambda: ThreadAddressee.for_threads(map(slot, ids)), **ids):
+        for row in run_kept_for_ids("addressees", ThreadAddressee.for_threads, by_thread):
             by_thread[row.thread_id].append(row)
     for thread in threads:
         thread._addressees = by_thread[thread.id]
@@ -252,8 +251,7 @@ def attach_addressed_to(threads):
     """Load what list rows show of the organisations many threads are addressed to (their names), in one query."""
     names = {t.id: [] for t in threads}
     if names:
-        ids = id_slots(names)
-        for thread_id, name in run_kept(("addressed to", len(ids)), lambda: addressed_names(map(slot, ids)), **ids):
+        for thread_id, name in run_kept_for_ids("addressed to", addressed_names, names):
             names[thread_id].append(name)
     for thread in threads:
         thread._addressed_to = ", ".join(names[thread.id])
@@ -515,8 +513,7 @@ def attach_themes(threads):
     """Load the themes of many threads in one query (as thread.themes, each a Tag)."""
     by_thread = {t.id: [] for t in threads}
     if by_thread:
-        ids = id_slots(by_thread)
-        for thread_id, name, slug in run_kept(("themes", len(ids)), lambda: themes_of(map(slot, ids)), **ids):
+        for thread_id, name, slug in run_kept_for_ids("themes", themes_of, by_thread):
             by_thread[thread_id].append(Tag(name, slug))
     for thread in threads:
         thread.themes = by_thread[thread.id]

@@ -37,9 +37,12 @@ class StandIn:
         self.is_steward = steward
 
 
-def stand_in(user):
-    """A stand-in for `user` to build a kept query with, and the values of its slots for `user`."""
-    return StandIn(is_steward(user)), {"viewer": user.id, "viewer_organisation": user.organisation_id}
+def run_kept_as(user, key, build, **values):
+    """db.run_kept for a query of what `user` may see: build(viewer) makes it for a stand-in viewer whose ids are
+    slots, and whether they are the steward is part of the key."""
+    viewer = StandIn(is_steward(user))
+    ids = {"viewer": user.id, "viewer_organisation": user.organisation_id}
+    return run_kept((key, viewer.is_steward), lambda: build(viewer), **ids, **values)
 
 
 def visible_filter(user):
@@ -97,19 +100,18 @@ def thread_rows(user, columns=ROW_COLUMNS):
 
 
 def thread_pages(user, key, lists, numbers, size, rows=thread_rows, **values):
-    """Pages of several lists of the threads `user` may see, from one kept query (db.run_kept; `key` names it
+    """Pages of several lists of the threads `user` may see, from one kept query (run_kept_as; `key` names it
     and what it depends on besides the viewer and `values`). lists(viewer) maps each list's name to its
     (conditions, order) for a stand-in viewer, with what else changes in slots whose `values` are given; `numbers`
     maps each name to the page wanted. Each list's ids come from the thread table alone, then only those threads'
     rows (rows(viewer)) are built."""
-    viewer, ids = stand_in(user)
     skips = {"skip %s" % name: (number - 1) * size for name, number in numbers.items()}
 
-    def built():
+    def built(viewer):
         return _pages_query(viewer, lists(viewer), rows(viewer))
 
     found = {name: [] for name in numbers}
-    for thread in run_kept((key, viewer.is_steward), built, size=size + 1, **skips, **ids, **values):
+    for thread in run_kept_as(user, key, built, size=size + 1, **skips, **values):
         found[thread.picked["list"]].append(thread)
     return {name: Page(found[name], number, size) for name, number in numbers.items()}
 

@@ -3,7 +3,7 @@
 import pytest
 
 from portal import config, db
-from portal.db import id_slots, run_kept, slot
+from portal.db import run_kept, run_kept_for_ids, slot
 from portal.models import Organisation
 
 from .builders import make_org
@@ -32,11 +32,8 @@ def test_a_list_of_ids_is_kept_per_length(app, not_testing):
     organisations = [make_org(name=name) for name in ("Allerton", "Bootle", "Croxteth")]
 
     def named(ids):
-        ids = id_slots(ids)
-        return run_kept(
-            ("names", len(ids)),
-            lambda: Organisation.select(Organisation.name).where(Organisation.id.in_(list(map(slot, ids)))),
-            **ids,
+        return run_kept_for_ids(
+            "names", lambda slots: Organisation.select(Organisation.name).where(Organisation.id.in_(slots)), ids
         )
 
     assert sorted(o.name for o in named([o.id for o in organisations[:2]])) == ["Allerton", "Bootle"]

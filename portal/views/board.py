@@ -71,7 +71,7 @@ def week_ago():
 
 
 def show_filter(name, viewer):
-    """The condition behind each of the board's quick filters, for a stand-in viewer (rules.stand_in), with the
+    """The condition behind each of the board's quick filters, for a stand-in viewer (rules.run_kept_as), with the
     slots of moments()."""
     return {
         "overdue": Thread.follow_up_on < slot("today"),
@@ -145,8 +145,7 @@ def filter_values(filters, organisations):
 
 def counts(user):
     """How many live requests each quick filter would show, in one query."""
-    viewer, ids = rules.stand_in(user)
-    row = next(iter(run_kept(("board counts", viewer.is_steward), lambda: count_query(viewer), **ids, **moments())))
+    row = next(iter(rules.run_kept_as(user, "board counts", count_query, **moments())))
     return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
 
 
@@ -199,8 +198,7 @@ def board_row(thread_id):
 
 def most_waited_on(user, limit=5):
     """The organisations with the most live requests waiting on them: where to look, not a ranking."""
-    viewer, ids = rules.stand_in(user)
-    return run_kept(("most waited on", viewer.is_steward, limit), lambda: waited_on_query(viewer, limit), **ids)
+    return rules.run_kept_as(user, ("most waited on", limit), lambda viewer: waited_on_query(viewer, limit))
 
 
 def waited_on_query(viewer, limit):

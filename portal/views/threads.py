@@ -45,9 +45,9 @@ bp = Blueprint("threads", __name__)
 def get_visible_thread(thread_id):
     """The thread, or 404 when it does not exist or this person may not know it does. A merged thread's
     address leads to the thread it joined, saying so when someone tried to act on the old one."""
-    viewer, values = rules.stand_in(current_user)
-    key = ("thread page", rules.is_steward(current_user))
-    thread = one_with_addressees(run_kept(key, lambda: thread_with_page_state(viewer), thread=thread_id, **values))
+    thread = one_with_addressees(
+        rules.run_kept_as(current_user, "thread page", thread_with_page_state, thread=thread_id)
+    )
     if thread is None:
         merged_into = Thread.select(Thread.merged_into).where(Thread.id == thread_id).scalar()
         if merged_into:

@@ -37,12 +37,12 @@ class StandIn:
         self.is_steward = steward
 
 
-def run_kept_as(user, key, build, **values):
+def run_kept_as(user, key, build, plain=False, **values):
     """db.run_kept for a query of what `user` may see: build(viewer) makes it for a stand-in viewer whose ids are
     slots, and whether they are the steward is part of the key."""
     viewer = StandIn(is_steward(user))
     ids = {"viewer": user.id, "viewer_organisation": user.organisation_id}
-    return run_kept((key, viewer.is_steward), lambda: build(viewer), **ids, **values)
+    return run_kept((key, viewer.is_steward), lambda: build(viewer), plain, **ids, **values)
 
 
 def visible_filter(user):
@@ -97,6 +97,20 @@ def thread_rows(user, columns=ROW_COLUMNS):
     visible (thread_pages joins it to the page's ids)."""
     rows = Thread.select(*columns, Organisation.id, Organisation.name, Organisation.slug).join(Organisation)
     return with_read_mark(rows, user)
+
+
+def threads_in_order(user, ids, rows=thread_rows):
+    """The rows (rows(viewer)) of the threads with these `ids`, found visible to `user` already, in the order of
+    `ids`: one kept query per number of ids."""
+    if not ids:
+        return []
+    values = {"id %d" % n: thread_id for n, thread_id in enumerate(ids)}
+
+    def built(viewer):
+        return rows(viewer).where(Thread.id.in_([slot(name) for name in values]))
+
+    found = {thread.id: thread for thread in run_kept_as(user, ("threads in order", len(ids)), built, **values)}
+    return [found[thread_id] for thread_id in ids if thread_id in found]
 
 
 def thread_pages(user, key, lists, numbers, size, rows=thread_rows, **values):

@@ -6,7 +6,7 @@ that write posts call index_post, remove_post or reindex_thread in their own tra
 makes the tables (and the triggers that keep SQLite's FTS5 table in step with post_search).
 
 A search ranks only the newest MAX_CANDIDATES matching posts that the person may see, within the filters, so that
-its cost does not grow with the index; tally says when there were more, for the page to tell.
+its cost does not grow with the index; ranked says when there were more, for the page to tell.
 """
 
 import html
@@ -20,7 +20,7 @@ from playhouse.postgres_ext import TSVectorField
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from . import rules
-from .db import BaseModel, database, is_sqlite
+from .db import BaseModel, database, is_sqlite, run_kept_for_ids, slot
 from .models import Post, Thread
 
 MAX_QUERY = 200  # characters of a query that are read; the rest is ignored
@@ -32,6 +32,8 @@ SNIPPET_WORDS = 30
 # The newest posts with the words that a search ranks: enough to find what is current, few enough that a search
 # costs the same however many posts have the words.
 MAX_CANDIDATES = 1_000
+# How results are ordered: the thread with the newest matching post first, or the best match first.
+ORDERS = {"newest": "Newest first", "best": "Best match"}
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -112,31 +114,39 @@ def words(text):
     return WORD.findall(text[:MAX_QUERY])
 
 
-def _fts_query(terms):
-    # Every word quoted (any quote in it doubled): all must be there, and none is read as an operator.
-    return " ".join('"%s"' % term.replace('"', '""') for term in terms)
+def query_words(terms):
+    """`terms` as the database's search takes them (the words of _matching)."""
+    # SQLite: every word quoted (any quote in it doubled), so that all must be there and none is an operator.
+    return " ".join('"%s"' % term.replace('"', '""') for term in terms) if is_sqlite() else " ".join(terms)
 
 
-def _tsquery(terms):
-    return fn.plainto_tsquery(LANGUAGE, " ".join(terms))
+def _tsquery(words):
+    return fn.plainto_tsquery(LANGUAGE, words)
 
 
-def matching_posts(user, terms, since=None, until=None):
-    """The posts `user` may see that have all `terms` (in the post or its thread's title), newest first, as
+def _matching(words):
+    """Index entries with all the words (query_words) in the post or its thread's title."""
+    if is_sqlite():
+        return SearchText.everything.match(words)
+    return Expression(SearchEntry.document, "@@", _tsquery(words))
+
+
+def matching_posts(user, words, since=None, until=None):
+    """The posts `user` may see that have all the `words` (query_words), newest first, as
     (post_id, thread_id), with Thread joined so that the list filters can narrow them. Only
     posts written from `since` up to `until` (UTC) count."""
     if is_sqlite():
         query = (
             SearchText.select(Post.id.alias("post_id"), Post.thread.alias("thread_id"))
             .join(Post, on=(Post.id == SearchText.rowid))
-            .where(SearchText.everything.match(_fts_query(terms)))
+            .where(_matching(words))
             .order_by(SearchText.rowid.desc())  # FTS5 walks its matches in this order: no sort
         )
     else:
         query = (
             SearchEntry.select(Post.id.alias("post_id"), Post.thread.alias("thread_id"))
             .join(Post)
-            .where(Expression(SearchEntry.document, "@@", _tsquery(terms)))
+            .where(_matching(words))
             .order_by(SearchEntry.post.desc())
         )
     # Hidden posts are out of the index already; this keeps them out of results whatever hid them. Visibility is
@@ -153,44 +163,39 @@ def matching_posts(user, terms, since=None, until=None):
     return query
 
 
-def tally(posts):
-    """(threads, capped) for matching_posts, narrowed: how many threads the newest MAX_CANDIDATES of `posts` are
-    in, and whether there are older ones, which a search leaves out."""
-    rows = list(posts.limit(MAX_CANDIDATES + 1).tuples())
-    return len({thread_id for _, thread_id in rows[:MAX_CANDIDATES]}), len(rows) > MAX_CANDIDATES
-
-
-def _score(terms):
-    """How well a post of matching_posts matches `terms`: the lower the better."""
+def _score(words):
+    """How well a post of matching_posts matches the `words`: the lower the better."""
     if is_sqlite():
         # A word in the title counts four times one in a post. bm25 counts every post with each word (how rare
-        # it is) once per query, so only the query that ranks asks for it.
+        # it is) once per query, a cost that grows with the index, so only the best-match order asks for it.
         return fn.bm25(SearchText.everything, 4.0, 1.0)
-    return 0 - fn.ts_rank(SearchEntry.document, _tsquery(terms))  # lower first, as bm25()
+    return 0 - fn.ts_rank(SearchEntry.document, _tsquery(words))  # lower first, as bm25()
 
 
-def matching_threads(user, terms, posts):
-    """The threads of the newest MAX_CANDIDATES of `posts` (from matching_posts with `terms`, narrowed), best
-    match first, each with `best["post_id"]`: its best matching post."""
-    candidates = posts.select_extend(_score(terms).alias("score")).limit(MAX_CANDIDATES).alias("candidates")
-    # The score is worked out in its own query: SQLite's bm25() cannot also be used inside the window.
-    ranked = (
-        candidates.select_from(
-            candidates.c.post_id,
-            candidates.c.thread_id,
-            candidates.c.score,
-            fn.ROW_NUMBER()
-            .over(partition_by=[candidates.c.thread_id], order_by=[candidates.c.score, candidates.c.post_id])
-            .alias("place"),
-        )
-    ).alias("ranked")
-    return (
-        rules.thread_rows(user)  # every candidate is one the person may see
-        .switch(Thread)
-        .join(ranked, on=((ranked.c.thread_id == Thread.id) & (ranked.c.place == 1)), attr="best")
-        .select_extend(ranked.c.post_id)
-        .order_by(ranked.c.score, Thread.last_activity.desc(), Thread.id.desc())
+def ranked(user, terms, order, key, posts, **values):
+    """The threads with posts that `user` may see that have all `terms`, from the newest MAX_CANDIDATES of them,
+    in `order` (a key of ORDERS), each with its best matching post, as [(thread_id, post_id)]; and whether there
+    were older matching posts, which a search leaves out. posts(viewer, words) gives matching_posts narrowed by
+    the filters, for a kept query: `key` names the filters and `values` fills their slots. One query; the ranking
+    is done here."""
+
+    def built(viewer):
+        found = posts(viewer, slot("words"))
+        if order == "best":
+            found = found.select_extend(_score(slot("words")))
+        return found.limit(slot("most"))
+
+    words = query_words(terms)
+    rows = rules.run_kept_as(
+        user, ("search", order, key), built, plain=True, words=words, most=MAX_CANDIDATES + 1, **values
     )
+    best = {}  # thread id: (rank of its best post, the post's id)
+    for post_id, thread_id, *score in rows[:MAX_CANDIDATES]:
+        rank = (*score, -post_id)  # the best score first (when asked for), then the newest
+        if thread_id not in best or rank < best[thread_id][0]:
+            best[thread_id] = (rank, post_id)
+    threads = sorted(best.items(), key=lambda item: item[1][0])
+    return [(thread_id, post_id) for thread_id, (_, post_id) in threads], len(rows) > MAX_CANDIDATES
 
 
 @dataclass(frozen=True)
@@ -208,16 +213,22 @@ def marked(text):
 
 
 def hits(terms, post_ids):
-    """{post id: Hit} for these posts (found by matching_threads with the same terms): one query."""
+    """{post id: Hit} for these posts (found by ranked with the same terms): one kept query."""
     if not post_ids:
         return {}
+    rows = run_kept_for_ids("search hits", lambda ids: _hits(ids).tuples(), post_ids, words=query_words(terms))
+    return {post_id: Hit(marked(title), marked(snippet), before) for post_id, title, snippet, before in rows}
+
+
+def _hits(post_ids):
     Earlier = Post.alias("earlier")
     before = Earlier.select(fn.COUNT(Earlier.id)).where(
         (Earlier.thread == Post.thread)
         & ((Earlier.created < Post.created) | ((Earlier.created == Post.created) & (Earlier.id < Post.id)))
     )
+    words = slot("words")
     if is_sqlite():
-        query = (
+        return (
             SearchText.select(
                 Post.id,
                 fn.highlight(SearchText.everything, 0, OPEN, CLOSE),
@@ -225,23 +236,17 @@ def hits(terms, post_ids):
                 before,
             )
             .join(Post, on=(Post.id == SearchText.rowid))
-            .where(SearchText.everything.match(_fts_query(terms)) & SearchText.rowid.in_(post_ids))
+            .where(_matching(words) & SearchText.rowid.in_(post_ids))
         )
-    else:
-        marks = "StartSel=%s, StopSel=%s" % (OPEN, CLOSE)
-        length = "MaxWords=%d, MinWords=%d" % (SNIPPET_WORDS, SNIPPET_WORDS // 2)
-        tsquery = _tsquery(terms)
-        query = (
-            SearchEntry.select(
-                Post.id,
-                fn.ts_headline(LANGUAGE, SearchEntry.title, tsquery, "HighlightAll=true, " + marks),
-                fn.ts_headline(LANGUAGE, SearchEntry.body, tsquery, "%s, %s" % (length, marks)),
-                before,
-            )
-            .join(Post)
-            .where(SearchEntry.post.in_(post_ids))
+    marks = "StartSel=%s, StopSel=%s" % (OPEN, CLOSE)
+    length = "MaxWords=%d, MinWords=%d" % (SNIPPET_WORDS, SNIPPET_WORDS // 2)
+    return (
+        SearchEntry.select(
+            Post.id,
+            fn.ts_headline(LANGUAGE, SearchEntry.title, _tsquery(words), "HighlightAll=true, " + marks),
+            fn.ts_headline(LANGUAGE, SearchEntry.body, _tsquery(words), "%s, %s" % (length, marks)),
+            before,
         )
-    return {
-        post_id: Hit(marked(title), marked(snippet), posts_before)
-        for post_id, title, snippet, posts_before in query.tuples()
-    }
+        .join(Post)
+        .where(SearchEntry.post.in_(post_ids))
+    )

@@ -5,11 +5,12 @@ from datetime import timedelta
 from flask import Blueprint, current_app, request
 from flask_login import current_user
 
-from .. import search
+from .. import rules, search
 from ..clock import london_midnight, read_day
+from ..db import slot
 from ..htmx import render, wants_fragment
 from ..paging import Page, page_number
-from .threads import filter_choices, list_conditions, read_list_filters
+from .threads import filter_choices, list_conditions, read_list_filters, slotted
 
 bp = Blueprint("search", __name__)
 
@@ -20,21 +21,27 @@ def read_filters(args, organisations, themes):
         "from": read_day(args.get("from", "")),
         "to": read_day(args.get("to", "")),
         "swapped": False,
+        "sort": args.get("sort") if args.get("sort") in search.ORDERS else "newest",
     }
     if filters["from"] and filters["to"] and filters["from"] > filters["to"]:
         filters["from"], filters["to"], filters["swapped"] = filters["to"], filters["from"], True
     return filters
 
 
-def find(terms, filters):
-    """The posts the signed-in person may see that match, with the filters applied."""
-    posts = search.matching_posts(
-        current_user,
-        terms,
-        since=london_midnight(filters["from"]) if filters["from"] else None,
-        until=london_midnight(filters["to"] + timedelta(days=1)) if filters["to"] else None,
-    )
-    return posts.where(*list_conditions(filters))
+def ranked(terms, filters):
+    """search.ranked for the signed-in person: what they may see that matches, within the filters (their values
+    in the slots of a kept query)."""
+    listed, values = slotted({name: filters[name] for name in ("kind", "status", "org", "theme")})
+    if filters["from"]:
+        values["since"] = london_midnight(filters["from"])
+    if filters["to"]:
+        values["until"] = london_midnight(filters["to"] + timedelta(days=1))
+
+    def posts(viewer, words):
+        since, until = (slot(name) if name in values else None for name in ("since", "until"))
+        return search.matching_posts(viewer, words, since, until).where(*list_conditions(listed))
+
+    return search.ranked(current_user, terms, filters["sort"], tuple(values), posts, **values)
 
 
 @bp.get("/search")
@@ -46,10 +53,13 @@ def index():
     size = current_app.config["PAGE_SIZE"]
     page, count, capped, hits = None, 0, False, {}
     if terms:
-        posts = find(terms, filters)
-        count, capped = search.tally(posts)
-        page = Page.of(search.matching_threads(current_user, terms, posts), page_number(request.args), size)
-        hits = search.hits(terms, [thread.best["post_id"] for thread in page.items])
+        found, capped = ranked(terms, filters)
+        count, number = len(found), page_number(request.args)
+        best_posts = dict(found[(number - 1) * size : number * size + 1])  # this page's threads, and one more
+        page = Page(rules.threads_in_order(current_user, list(best_posts)), number, size)
+        for thread in page.items:
+            thread.best_post = best_posts[thread.id]
+        hits = search.hits(terms, [thread.best_post for thread in page.items])
     return render(
         "search/index.html",
         "results",
@@ -58,6 +68,7 @@ def index():
         cut=len(text) > search.MAX_QUERY,
         terms=terms,
         filters=filters,
+        orders=search.ORDERS,
         organisations=organisations,
         themes=themes,
         page=page,

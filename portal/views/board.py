@@ -181,7 +181,7 @@ def index():
         filters=filters,
         organisations=organisations,
         owners=owners,
-        counts=counts(current_user),
+        counts=None if wants_fragment() else counts(current_user),  # the quick filters are outside the results
         today=today(),
         SORTS=SORTS,
         SHOWS=SHOWS,

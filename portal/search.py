@@ -216,7 +216,10 @@ def hits(terms, post_ids):
     """{post id: Hit} for these posts (found by ranked with the same terms): one kept query."""
     if not post_ids:
         return {}
-    rows = run_kept_for_ids("search hits", lambda ids: _hits(ids).tuples(), post_ids, words=query_words(terms))
+    words, first, last = query_words(terms), min(post_ids), max(post_ids)
+    rows = run_kept_for_ids(
+        "search hits", lambda ids: _hits(ids).tuples(), post_ids, words=words, first=first, last=last
+    )
     return {post_id: Hit(marked(title), marked(snippet), before) for post_id, title, snippet, before in rows}
 
 
@@ -236,7 +239,14 @@ def _hits(post_ids):
                 before,
             )
             .join(Post, on=(Post.id == SearchText.rowid))
-            .where(_matching(words) & SearchText.rowid.in_(post_ids))
+            .where(
+                _matching(words)
+                # FTS5 walks only the matches between the first and the last of the posts; "+ 0" keeps SQLite
+                # from looking each post up by a new match instead (one walk of every match per post).
+                & (SearchText.rowid >= slot("first"))
+                & (SearchText.rowid <= slot("last"))
+                & (SearchText.rowid + 0).in_(post_ids)
+            )
         )
     marks = "StartSel=%s, StopSel=%s" % (OPEN, CLOSE)
     length = "MaxWords=%d, MinWords=%d" % (SNIPPET_WORDS, SNIPPET_WORDS // 2)

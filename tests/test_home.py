@@ -68,7 +68,13 @@ def test_home_and_threads_list_cost_the_same_queries_for_one_row_or_a_full_page(
     # the person; the three lists in one query; their addressees; this month's check-in
     assert few["/"] <= 4 and few["/threads"] <= 6
     # and the steward's overview: the board's counts, and who most requests wait on
-    assert queries_for(as_person(make_user(council, role="steward")), "/") <= 6
+    steward = as_person(make_user(council, role="steward"))
+    assert queries_for(steward, "/") <= 6
+    # the next page of one list: the person and that list, with its addressees; no overview, no check-in
+    with count_queries() as counted:
+        fragment = steward.get("/?part=updates&updates=2", headers=HTMX)
+    assert fragment.status_code == 200 and counted.count == 3
+    assert fragment.text.lstrip().startswith('<section id="updates"')
 
 
 def test_each_list_keeps_its_own_order_and_its_own_page_in_the_one_query(as_person):

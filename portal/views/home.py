@@ -4,12 +4,15 @@ from flask import Blueprint, current_app, request
 from flask_login import current_user
 
 from .. import learning, rules
-from ..htmx import render
+from ..htmx import render, wants_fragment
 from ..models import LIVE_STATUSES, Thread, ThreadAddressee, attach_addressed_to
 from ..paging import page_number
 from . import board
 
 bp = Blueprint("home", __name__)
+
+
+LISTS = ("addressed", "own", "updates")
 
 
 def home_lists(viewer):
@@ -27,15 +30,22 @@ def home_lists(viewer):
 
 @bp.get("/")
 def index():
-    numbers = {name: page_number(request.args, name) for name in ("addressed", "own", "updates")}
-    pages = rules.thread_pages(current_user, "home", home_lists, numbers, current_app.config["HOME_PAGE_SIZE"])
-    attach_addressed_to([t for page in pages.values() for t in page.items])
-    overview = None
-    if rules.is_steward(current_user):
-        overview = {"counts": board.counts(current_user), "organisations": list(board.most_waited_on(current_user))}
-    # A section's "next page" link asks for just that section.
+    # A section's "next page" link asks htmx for just that section: only its list is read.
     part = request.args.get("part")
-    checkin_due = learning.checkin_due(current_user.organisation)
+    names = [part] if part in LISTS and wants_fragment() else LISTS
+    pages = rules.thread_pages(
+        current_user,
+        ("home", *names),
+        lambda viewer: {name: home_lists(viewer)[name] for name in names},
+        {name: page_number(request.args, name) for name in names},
+        current_app.config["HOME_PAGE_SIZE"],
+    )
+    attach_addressed_to([t for page in pages.values() for t in page.items])
+    whole = len(names) > 1
+    overview = None
+    if whole and rules.is_steward(current_user):
+        overview = {"counts": board.counts(current_user), "organisations": list(board.most_waited_on(current_user))}
+    checkin_due = whole and learning.checkin_due(current_user.organisation)
     return render(
         "home/index.html", part if part in pages else "content", pages=pages, overview=overview, checkin_due=checkin_due
     )

@@ -189,12 +189,11 @@ def ranked(user, terms, order, key, posts, **values):
     rows = rules.run_kept_as(
         user, ("search", order, key), built, plain=True, words=words, most=MAX_CANDIDATES + 1, **values
     )
-    best = {}  # thread id: (rank of its best post, the post's id)
-    for post_id, thread_id, *score in rows[:MAX_CANDIDATES]:
-        rank = (*score, -post_id)  # the best score first (when asked for), then the newest
-        if thread_id not in best or rank < best[thread_id][0]:
-            best[thread_id] = (rank, post_id)
-    threads = sorted(best.items(), key=lambda item: item[1][0])
+    best = {}  # thread id: ([score] of its best post, or [] for the newest order, the post's id)
+    for post_id, thread_id, *score in rows[:MAX_CANDIDATES]:  # newest first, so the newer of equals stays
+        if thread_id not in best or score < best[thread_id][0]:
+            best[thread_id] = (score, post_id)
+    threads = sorted(best.items(), key=lambda item: item[1][0])  # a stable sort: newest first among equals
     return [(thread_id, post_id) for thread_id, (_, post_id) in threads], len(rows) > MAX_CANDIDATES
 
 

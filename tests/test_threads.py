@@ -1,11 +1,12 @@
 """Starting threads, reading, replying (plain and htmx), editing, and the threads list."""
 
 import re
+from datetime import datetime
 
 import pytest
 from playhouse.test_utils import count_queries
 
-from portal import moderation, tracking
+from portal import clock, display, moderation, tracking
 from portal.models import (
     Barrier,
     BarrierThread,
@@ -137,6 +138,14 @@ def test_thread_page_shows_posts_authors_times_addressees_and_status(as_person, 
     assert "Riverside Council: not replied yet" in page
     assert '<strong class="tag tag--open">Open</strong>' in page
     assert re.search(r'<time datetime="[0-9T:-]+Z" title="[^"]+">just now</time>', page)
+
+
+def test_moments_show_the_london_time_in_english():
+    assert display.exact_moment(datetime(2026, 1, 5, 9, 5)) == "5 January 2026 at 09:05"
+    summer = datetime(2026, 7, 15, 23, 30)  # UTC; British Summer Time makes it the next day in London
+    with clock.fixed_at(datetime(2026, 7, 18, 12, 0)):
+        shown = str(display.time_ago(summer))
+    assert shown == '<time datetime="2026-07-15T23:30:00Z" title="16 July 2026 at 00:30">2 days ago</time>'
 
 
 def test_unknown_thread_is_404(as_person, charity):

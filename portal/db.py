@@ -115,8 +115,14 @@ def run_kept(key, build, plain=False, **values):
     return query
 
 
+def slots_for_ids(ids):
+    """A slot per id, for a query kept per number of ids, and the values that fill them."""
+    values = {"id %d" % n: value for n, value in enumerate(ids)}
+    return [slot(name) for name in values], values
+
+
 def run_kept_for_ids(key, query_of, ids, **values):
     """run_kept for query_of(a slot per id) with these `ids` (and any other `values`): a query is kept per number
     of ids."""
-    each = {"id %d" % n: value for n, value in enumerate(ids)}
-    return run_kept((key, len(each)), lambda: query_of([slot(name) for name in each]), **each, **values)
+    slots, each = slots_for_ids(ids)
+    return run_kept((key, len(each)), lambda: query_of(slots), **each, **values)

@@ -8,7 +8,7 @@ from functools import reduce
 
 from peewee import JOIN, SQL, Case, Ordering, Value, fn
 
-from .db import run_kept, slot
+from .db import run_kept, slot, slots_for_ids
 from .models import LIVE_STATUSES, Organisation, Thread, ThreadAddressee, ThreadRead
 from .paging import Page
 
@@ -104,10 +104,10 @@ def threads_in_order(user, ids, rows=thread_rows):
     `ids`: one kept query per number of ids."""
     if not ids:
         return []
-    values = {"id %d" % n: thread_id for n, thread_id in enumerate(ids)}
+    slots, values = slots_for_ids(ids)
 
     def built(viewer):
-        return rows(viewer).where(Thread.id.in_([slot(name) for name in values]))
+        return rows(viewer).where(Thread.id.in_(slots))
 
     found = {thread.id: thread for thread in run_kept_as(user, ("threads in order", len(ids)), built, **values)}
     return [found[thread_id] for thread_id in ids if thread_id in found]

@@ -53,7 +53,9 @@ class BoundedInt(IntegerConverter):
 
 
 def signed_in():
-    return models.User.with_organisation().where(models.User.id == slot("person")).limit(1)
+    """The person, and the newest event's id at no extra query: pages that keep aggregates (tally) compare it."""
+    latest_change = models.Event.select(peewee.fn.MAX(models.Event.id)).alias("latest_change")
+    return models.User.with_organisation().select_extend(latest_change).where(models.User.id == slot("person")).limit(1)
 
 
 @login_manager.user_loader
@@ -65,7 +67,10 @@ def load_user(session_id):
         return None
     found = run_kept("signed in", signed_in, person=person_id)
     person = next(iter(found), None)
-    return person if person and person.session_version == int(version) else None
+    if person is None or person.session_version != int(version):
+        return None
+    g.latest_change = person.latest_change
+    return person
 
 
 def create_app(test_config=None):

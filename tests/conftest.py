@@ -7,7 +7,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from portal import create_app
+from portal import create_app, tally
 from portal.cli import migrate
 from portal.db import database
 from portal.models import TABLES
@@ -69,6 +69,7 @@ def empty_database(app):
         for model in reversed(TABLES):
             model.delete().execute()
     database.close()
+    tally.forget()
     yield
     if not database.is_closed():
         database.close()

@@ -7,9 +7,9 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case, Value, fn
 
-from .. import rules
+from .. import rules, tally
 from ..clock import in_london, now
 from ..db import run_kept, slot
 from ..htmx import render, wants_fragment
@@ -21,6 +21,8 @@ from ..models import (
     ThreadAddressee,
     User,
     attach_addressees,
+    short_lists,
+    union_all,
     with_theme,
 )
 from ..paging import page_number
@@ -67,7 +69,8 @@ def today():
 
 
 def week_ago():
-    return now() - timedelta(days=7)
+    # to the minute, as long as the counts are kept (tally), so that a quick filter's list and its count agree
+    return now().replace(second=0, microsecond=0) - timedelta(days=7)
 
 
 def show_filter(name, viewer):
@@ -144,9 +147,14 @@ def filter_values(filters, organisations):
 
 
 def counts(user):
-    """How many live requests each quick filter would show, in one query."""
-    row = next(iter(rules.run_kept_as(user, "board counts", count_query, **moments())))
-    return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
+    """How many live requests each quick filter would show, in one query when anything has changed (tally)."""
+
+    def count():
+        row = next(iter(rules.run_kept_as(user, "board counts", count_query, **values)))
+        return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
+
+    values = moments()
+    return tally.tally(("board counts", user.id, user.organisation_id, rules.is_steward(user), *values.values()), count)
 
 
 def count_query(viewer):
@@ -158,10 +166,23 @@ def count_query(viewer):
     return Thread.select(*columns).where(live).tuples()
 
 
+def pick_lists():
+    return union_all(
+        Organisation.select(Value("organisations"), Organisation.name, Organisation.id, Organisation.slug),
+        User.select(Value("owners"), User.name, User.id, Value("")).where((User.role == "steward") & User.active),
+    )
+
+
+def organisations_and_owners():
+    """Every organisation and every active steward, by name, for the filters: one query."""
+    lists = short_lists(run_kept("board's pick lists", pick_lists))
+    organisations = [Organisation(id=id, name=name, slug=slug) for name, id, slug in lists["organisations"]]
+    return organisations, [User(id=id, name=name) for name, id, _ in lists["owners"]]
+
+
 @bp.get("/board")
 def index():
-    organisations = list(run_kept("organisations", Organisation.by_name))
-    owners = list(run_kept("stewards", User.stewards))
+    organisations, owners = organisations_and_owners()
     filters = read_filters(request.args, organisations, owners)
     values = filter_values(filters, organisations)
     page = rules.thread_page(
@@ -197,8 +218,13 @@ def board_row(thread_id):
 
 
 def most_waited_on(user, limit=5):
-    """The organisations with the most live requests waiting on them: where to look, not a ranking."""
-    return rules.run_kept_as(user, ("most waited on", limit), lambda viewer: waited_on_query(viewer, limit))
+    """The organisations with the most live requests waiting on them: where to look, not a ranking. One query when
+    anything has changed (tally)."""
+
+    def count():
+        return list(rules.run_kept_as(user, ("most waited on", limit), lambda viewer: waited_on_query(viewer, limit)))
+
+    return tally.tally(("most waited on", limit, user.organisation_id, rules.is_steward(user)), count)
 
 
 def waited_on_query(viewer, limit):

@@ -44,7 +44,7 @@ def index():
     whole = len(names) > 1
     overview = None
     if whole and rules.is_steward(current_user):
-        overview = {"counts": board.counts(current_user), "organisations": list(board.most_waited_on(current_user))}
+        overview = {"counts": board.counts(current_user), "organisations": board.most_waited_on(current_user)}
     checkin_due = whole and learning.checkin_due(current_user.organisation)
     return render(
         "home/index.html", part if part in pages else "content", pages=pages, overview=overview, checkin_due=checkin_due

@@ -398,6 +398,7 @@ class Region:
                     "replied_at": replied_at.get(other["id"]),
                     "waiting_since": waiting,
                     "not_needed": not_needed,
+                    "live": live,
                 }
             )
         if rng.random() < 0.1:

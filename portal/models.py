@@ -216,6 +216,9 @@ class ThreadAddressee(BaseModel):
     # When this organisation's current wait began; None once it has replied or the steward says it need not.
     waiting_since = DateTimeField(null=True)
     not_needed = BooleanField(default=False)
+    # Whether the request is open or answered, kept by tracking.refresh_waiting: home finds the live requests
+    # addressed to an organisation from the index below, not by walking every live request (migration 0011).
+    live = BooleanField(default=True)
 
     class Meta:
         indexes = (
@@ -226,6 +229,11 @@ class ThreadAddressee(BaseModel):
         )
 
     @classmethod
+    def live_for(cls, organisation):
+        """The ids of the live requests addressed to `organisation`."""
+        return cls.select(cls.thread).where((cls.organisation == organisation) & cls.live)
+
+    @classmethod
     def for_threads(cls, thread_ids):
         """The addressees of these threads, with the name and address of each organisation."""
         return (
@@ -234,6 +242,17 @@ class ThreadAddressee(BaseModel):
             .where(cls.thread.in_(list(thread_ids)))
             .order_by(Organisation.name)
         )
+
+
+# Only live requests' addressees, by organisation (migration 0011).
+ThreadAddressee.add_index(
+    ThreadAddressee.index(
+        ThreadAddressee.organisation,
+        ThreadAddressee.thread,
+        where=ThreadAddressee.live,
+        name="threadaddressee_organisation_id_thread_id_live",
+    )
+)
 
 
 def attach_addressees(threads):

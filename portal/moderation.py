@@ -186,6 +186,7 @@ def merge(source, target, actor):
         ).where(Thread.id == source.id).execute()
         _recount(target)
         refresh_waiting(target)
+        refresh_waiting(source)
         record("merged_in", actor, target, source=source.id, title=source.title)
         record("merged_away", actor, source, to=target.id, title=target.title)
         notify.merged(source, target, actor, followers)

@@ -122,7 +122,8 @@ def _move_waits_on_reply(thread, author, moment, post):
 
 
 def refresh_waiting(thread):
-    """Store the earliest wait on the request, for the board's "oldest waiting" order."""
+    """Store the earliest wait on the request, for the board's "oldest waiting" order, and whether it is live on
+    its addressees, for home's list of the requests addressed to an organisation."""
     addressees = ThreadAddressee.select(fn.MIN(ThreadAddressee.waiting_since)).where(
         ThreadAddressee.thread == thread.id
     )
@@ -131,6 +132,10 @@ def refresh_waiting(thread):
     clocks = [c for c in (addressees.scalar(), asker, owner) if c is not None]
     earliest = min(clocks) if clocks and status in LIVE_STATUSES else None
     Thread.update(waiting_since=earliest).where(Thread.id == thread.id).execute()
+    live = status in LIVE_STATUSES
+    ThreadAddressee.update(live=live).where(
+        (ThreadAddressee.thread == thread.id) & (ThreadAddressee.live != live)
+    ).execute()
 
 
 @dataclass(frozen=True)

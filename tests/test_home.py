@@ -2,10 +2,10 @@
 
 from playhouse.test_utils import count_queries
 
-from portal import tracking
-from portal.models import Thread
+from portal import moderation, tracking
+from portal.models import LIVE_STATUSES, Thread, ThreadAddressee
 
-from .builders import make_org, make_request, make_thread, make_user
+from .builders import make_org, make_request, make_steward, make_thread, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -26,6 +26,32 @@ def test_home_shows_the_three_lists(as_person):
     assert "Asked of someone else" not in page
     assert "The council asks" in own
     assert "News from elsewhere" in updates
+
+
+def test_a_request_leaves_the_addressed_list_when_it_is_done_and_comes_back_when_reopened(as_person):
+    charity, council = make_org(), make_org(kind="local_authority")
+    asker, steward, client = make_user(charity), make_steward(), as_person(make_user(council))
+    request = make_request(asker, [council], title="Beds tonight")
+
+    def addressed():
+        return client.get("/").text.split('id="own"')[0]
+
+    assert "Beds tonight" in addressed()
+    tracking.resolve(request, steward)
+    assert "Beds tonight" not in addressed()
+    tracking.reopen(request, steward)
+    assert "Beds tonight" in addressed()
+    tracking.close(request, steward, "withdrawn")
+    assert "Beds tonight" not in addressed()
+    # merged into a resolved request: those addressees it moves there and those it keeps are no longer live
+    duplicate = make_request(asker, [council, make_org()], title="Beds again")
+    merged_into = make_request(asker, [council], title="Beds, done")
+    tracking.resolve(merged_into, steward)
+    moderation.merge(duplicate, merged_into, steward)
+    assert "Beds" not in addressed()
+    # the addressees' copy of whether the request is live agrees with every request
+    live = {a.thread_id for a in ThreadAddressee.select().where(ThreadAddressee.live)}
+    assert live == {t.id for t in Thread.select().where(Thread.status.in_(LIVE_STATUSES)) if t.addressed_ids()}
 
 
 def test_waiting_list_is_oldest_first_and_pages_as_a_fragment(as_person):

@@ -151,6 +151,10 @@ WRITTEN_AFTER = {
         "(2, 3, '<CAK7@mail.riverside.gov.uk>', '2026-01-12 10:00:00')",
     ],
     "0010_board_index": [],
+    "0011_addressed_live": [
+        "INSERT INTO thread_addressee (id, thread_id, organisation_id, added, not_needed, live) VALUES "
+        "(10, 7, 3, '2026-01-12 09:00:00', FALSE, TRUE)",
+    ],
 }
 
 
@@ -299,6 +303,15 @@ def answers_the_board_from_its_index(db):
     assert "threadaddressee_thread_id" not in addressee_indexes
 
 
+def marks_the_live_requests_addressees(db):
+    live = "SELECT id FROM thread_addressee WHERE live ORDER BY id"
+    # threads 2 and 3 are open, 4 and 7 answered; 5 is resolved and 6 closed
+    assert rows(db, live) == [(1,), (2,), (3,), (4,), (5,), (8,), (9,)]
+    if isinstance(db, SqliteDatabase):
+        addressed = "SELECT thread_id FROM thread_addressee WHERE organisation_id = 2 AND live"
+        assert "threadaddressee_organisation_id_thread_id_live" in plan(db, addressed)
+
+
 PROMISES = {
     "0002_stewards_desk": starts_the_clocks_of_requests_already_open,
     "0003_notifications": gives_everyone_the_default_email_settings,
@@ -309,6 +322,7 @@ PROMISES = {
     "0008_list_indexes": lets_the_lists_walk_an_index_and_still_finds_merged_threads,
     "0009_inbound_messages": keeps_each_message_id_once_per_person,
     "0010_board_index": answers_the_board_from_its_index,
+    "0011_addressed_live": marks_the_live_requests_addressees,
 }
 
 

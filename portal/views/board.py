@@ -124,7 +124,9 @@ def filter_conditions(filters, viewer):
     if filters["kind"]:
         conditions.append(Thread.kind == slot("kind"))
     if filters["status"]:
-        conditions.append(Thread.status == slot("status"))
+        # as text made anew, so that SQLite keeps to the board's covering index (thread_board) rather than take the
+        # status index, which reads the row of every open request (4 ms against 12 at the huge benchmark)
+        conditions.append(Thread.status.concat("") == slot("status"))
     if filters["owner"] == "none":
         conditions.append(Thread.owner.is_null())
     elif filters["owner"]:

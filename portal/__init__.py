@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
 from werkzeug.routing import IntegerConverter
 
-from . import clock, config, display, guard, models, moderation, operations, rules, timeline, tracking
+from . import clock, config, display, guard, models, moderation, operations, rules, tally, timeline, tracking
 from .db import database, open_database, run_kept, slot
 from .htmx import add_vary
 from .paging import MAX_ID, id_from, page_url
@@ -54,7 +54,7 @@ class BoundedInt(IntegerConverter):
 
 def signed_in():
     """The person, and the newest event's id at no extra query: pages that keep aggregates (tally) compare it."""
-    latest_change = models.Event.select(peewee.fn.MAX(models.Event.id)).alias("latest_change")
+    latest_change = tally.newest_event().alias("latest_change")
     return models.User.with_organisation().select_extend(latest_change).where(models.User.id == slot("person")).limit(1)
 
 

@@ -21,10 +21,15 @@ _kept = {}
 _keeping = Lock()  # threads of one process share what is kept
 
 
+def newest_event():
+    """The query of the newest event's id: the query that finds the signed-in person brings it as a column."""
+    return Event.select(fn.MAX(Event.id))
+
+
 def latest_change():
     """The newest event's id, read once per request (with the person signed in, or here)."""
     if "latest_change" not in g:
-        g.latest_change = run_kept("latest change", lambda: Event.select(fn.MAX(Event.id)), plain=True)[0][0]
+        g.latest_change = run_kept("latest change", newest_event, plain=True)[0][0]
     return g.latest_change
 
 

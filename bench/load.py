@@ -1,6 +1,7 @@
 """Measure the portal's pages on one generated database: in process (queries, HTML bytes, writes on GETs, the
-first-load weight) and under load through gunicorn on 127.0.0.1 (requests per second, p50/p95/p99 latency,
-and each page's throughput as a share of /healthz's in the same run).
+first-load weight, and one view's time after a change, when nothing is kept) and under load through gunicorn on
+127.0.0.1 (requests per second, p50/p95/p99 latency, and each page's throughput as a share of /healthz's in the
+same run).
 
     .venv/bin/python -m bench.load large                 # bench/data/large.db, generated first if missing
     .venv/bin/python -m bench.load small-pg --duration 3 # the database named in bench/data/small-pg.json
@@ -29,7 +30,7 @@ from urllib.parse import urlencode
 
 from playhouse.test_utils import count_queries
 
-from portal import create_app
+from portal import create_app, tally
 from portal.db import database
 
 from . import generate
@@ -92,6 +93,7 @@ def in_process(meta, who):
     for page in pages(meta):
         browser = anonymous if page.public else client
         browser.get(page.path)  # the first visit may write what later ones only update (a read mark)
+        tally.forget()  # counted as after a change, when nothing is kept
         with count_queries() as counted:
             response = browser.get(page.path)
         assert response.status_code == 200, "%s as %s: %d" % (page.path, who, response.status_code)
@@ -111,6 +113,28 @@ def in_process(meta, who):
         weight[asset] = len(gzip.compress(client.get(asset).data))
     database.close()
     return results, weight
+
+
+def after_a_change(meta, who, views=7):
+    """Per page, signed in as `who`: the median milliseconds of one view when nothing is kept (tally), as after
+    any change to a request, one view at a time in process."""
+    app = create_app({"DATABASE_URL": meta["url"]})
+    logging.getLogger("portal").setLevel(logging.WARNING)
+    client = app.test_client()
+    token = TOKEN.search(client.get("/login").text).group(1)
+    client.post("/login", data={"email": meta[who], "password": meta["password"], "csrf_token": token, "next": ""})
+    medians = {}
+    for page in pages(meta)[1:]:
+        client.get(page.path)  # the kept queries' SQL is written once per process
+        took = []
+        for _ in range(views):
+            tally.forget()
+            began = time.perf_counter()
+            client.get(page.path)
+            took.append(time.perf_counter() - began)
+        medians[page.name] = statistics.median(took) * 1000
+    database.close()
+    return medians
 
 
 # --- under load: gunicorn on the loopback interface ----------------------------------------------------------
@@ -319,6 +343,7 @@ def measure(name, people=("member", "steward"), clients=4, duration=5.0, cap=500
     meta = load_meta(name)
     workers = workers or os.cpu_count()
     static = {who: in_process(meta, who) for who in people}
+    changed = {who: after_a_change(meta, who) for who in people}
     log_path = generate.DATA / ("gunicorn-%s.log" % name)
     loaded = under_load(meta, people, clients, duration, cap, warmup, workers, log_path)
     healthz = statistics.fmean([loaded[("healthz", "start")]["rps"], loaded[("healthz", "end")]["rps"]])
@@ -328,7 +353,7 @@ def measure(name, people=("member", "steward"), clients=4, duration=5.0, cap=500
         for page in pages(meta)[1:]:
             load = loaded[(page.name, who)]
             rows.append({"page": page.name, "who": who, "goal": page.goal, "lists": page.lists, **numbers[page.name]})
-            rows[-1].update(load, share=load["rps"] / healthz)
+            rows[-1].update(load, share=load["rps"] / healthz, after_a_change=changed[who][page.name])
     return {
         "name": name,
         "meta": meta,

@@ -111,7 +111,7 @@ def table(results):
         numbers += ["%.1f" % row[p] for p in ("p50", "p95", "p99")]
         html = "%s (gzip %s)" % (kb(row["html_bytes"]), kb(row["html_gzip"]))
         lines.append(row_line([row["page"], row["who"], *numbers, share, queries, html, fragment, *ratios]))
-    lines.append("")
+    lines += [""] + after_a_change(results) + [""]
     for result in results:
         healthz = result["healthz"]
         ok = healthz["queries"] == 0
@@ -172,6 +172,25 @@ def table(results):
         lines.append("- %d responses under load were not 200." % errors)
         missed.append("%d error responses under load" % errors)
     lines += ["", "Goals missed: %d." % len(missed)] + ["- %s" % m for m in missed]
+    return lines
+
+
+def after_a_change(results):
+    """Markdown lines: one view of each page after a change, at each size (the load runs only read, so the
+    answers that each process keeps between changes are kept through them)."""
+    names = [r["name"] for r in results]
+    lines = [
+        "One view of each page just after a change to a request, when nothing is kept (in process, one view at a "
+        "time, median of 7); not a goal of its own, for the record:",
+        "",
+        row_line(["page", "as"] + ["%s ms" % name for name in names] + ["%s/%s" % (n, names[0]) for n in names[1:]]),
+        row_line(["---", "---"] + ["--:"] * (2 * len(names) - 1)),
+    ]
+    for row in results[0]["rows"]:
+        key = (row["page"], row["who"])
+        took = [next(x["after_a_change"] for x in r["rows"] if (x["page"], x["who"]) == key) for r in results]
+        cells = ["%.1f" % ms for ms in took] + ["%.2fx" % (ms / took[0]) for ms in took[1:]]
+        lines.append(row_line([row["page"], row["who"], *cells]))
     return lines
 
 

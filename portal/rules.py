@@ -8,6 +8,7 @@ from functools import reduce
 
 from peewee import JOIN, SQL, Case, Ordering, Value, fn
 
+from . import tally
 from .db import run_kept, slot, slots_for_ids
 from .models import LIVE_STATUSES, Organisation, Thread, ThreadAddressee, ThreadRead
 from .paging import Page
@@ -100,8 +101,8 @@ def thread_rows(user, columns=ROW_COLUMNS):
 
 
 def threads_in_order(user, ids, rows=thread_rows):
-    """The rows (rows(viewer)) of the threads with these `ids`, found visible to `user` already, in the order of
-    `ids`: one kept query per number of ids."""
+    """The rows (rows(viewer), a function of a module: it names the kept query) of the threads with these `ids`,
+    found visible to `user` already, in the order of `ids`: one kept query per number of ids."""
     if not ids:
         return []
     slots, values = slots_for_ids(ids)
@@ -109,7 +110,8 @@ def threads_in_order(user, ids, rows=thread_rows):
     def built(viewer):
         return rows(viewer).where(Thread.id.in_(slots))
 
-    found = {thread.id: thread for thread in run_kept_as(user, ("threads in order", len(ids)), built, **values)}
+    key = ("threads in order", rows, len(ids))
+    found = {thread.id: thread for thread in run_kept_as(user, key, built, **values)}
     return [found[thread_id] for thread_id in ids if thread_id in found]
 
 
@@ -133,6 +135,29 @@ def thread_pages(user, key, lists, numbers, size, rows=thread_rows, **values):
 def thread_page(user, key, page_list, number, size, rows=thread_rows, **values):
     """Page `number` of the threads `user` may see: page_list(viewer) gives (conditions, order), as thread_pages."""
     return thread_pages(user, key, lambda viewer: {"": page_list(viewer)}, {"": number}, size, rows, **values)[""]
+
+
+def kept_thread_page(user, key, page_list, number, size, rows=thread_rows, **values):
+    """thread_page for a list whose order sorts every thread it keeps (the board): the page's ids are kept between
+    changes (tally), and at each view only those threads' rows are read, with the viewer's read marks."""
+
+    def ids(viewer):
+        conditions, order = page_list(viewer)
+        return (
+            Thread.select(Thread.id)
+            .where(Thread.merged_into.is_null(), visible_filter(viewer), *conditions)
+            .order_by(*order)
+            .limit(slot("size"))
+            .offset(slot("skip"))
+        )
+
+    def pick():
+        found = run_kept_as(user, ("ids", key), ids, plain=True, size=size + 1, skip=(number - 1) * size, **values)
+        return [thread_id for (thread_id,) in found]
+
+    viewer = (user.id, user.organisation_id, is_steward(user))
+    picked = tally.tally(("page", key, viewer, number, size, *values.items()), pick)
+    return Page(threads_in_order(user, picked, rows), number, size)
 
 
 def _pages_query(viewer, lists, rows):

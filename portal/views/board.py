@@ -1,6 +1,7 @@
 """The open-requests board: every live need and question, whose move it is and for how long."""
 
 import re
+from collections import namedtuple
 from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
@@ -32,6 +33,7 @@ from .threads import changed_since, live_args
 bp = Blueprint("board", __name__)
 
 Owner = User.alias("owner")
+Choice = namedtuple("Choice", "name id slug")  # an organisation or a steward in the filters (a steward's slug is "")
 SORTS = {
     "waiting": ("Oldest waiting first", (Thread.waiting_since.asc(nulls="last"), Thread.id)),
     "activity": ("Latest activity first", (Thread.last_activity.desc(), Thread.id.desc())),
@@ -62,6 +64,11 @@ def with_owner(threads):
 def live_requests(user):
     """Every need and question that is not resolved or closed and that `user` may see, with its owner."""
     return with_owner(rules.visible_threads(user).where(is_live_request()))
+
+
+def board_rows(viewer):
+    """What a board row shows of each request: the list's row, whose move it is and who owns it."""
+    return with_owner(rules.thread_rows(viewer, rules.BOARD_COLUMNS))
 
 
 def today():
@@ -176,10 +183,14 @@ def pick_lists():
 
 
 def organisations_and_owners():
-    """Every organisation and every active steward, by name, for the filters: one query."""
-    lists = short_lists(run_kept("board's pick lists", pick_lists))
-    organisations = [Organisation(id=id, name=name, slug=slug) for name, id, slug in lists["organisations"]]
-    return organisations, [User(id=id, name=name) for name, id, _ in lists["owners"]]
+    """Every organisation and every active steward, by name, for the filters (the board's, the learning
+    dashboard's): one query when anything has changed (tally)."""
+
+    def read():
+        lists = short_lists(run_kept("board's pick lists", pick_lists))
+        return [Choice(*row) for row in lists["organisations"]], [Choice(*row) for row in lists["owners"]]
+
+    return tally.tally(("board's pick lists",), read)
 
 
 @bp.get("/board")
@@ -187,13 +198,13 @@ def index():
     organisations, owners = organisations_and_owners()
     filters = read_filters(request.args, organisations, owners)
     values = filter_values(filters, organisations)
-    page = rules.thread_page(
+    page = rules.kept_thread_page(
         current_user,
         ("board", filters["sort"], filters["show"], filters["owner"] == "none", *values),
         lambda viewer: (filter_conditions(filters, viewer), (Thread.pinned.desc(), *SORTS[filters["sort"]][1])),
         page_number(request.args),
         current_app.config["PAGE_SIZE"],
-        rows=lambda viewer: with_owner(rules.thread_rows(viewer, rules.BOARD_COLUMNS)),
+        rows=board_rows,
         **values,
     )
     attach_addressees(page.items)

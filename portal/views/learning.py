@@ -7,7 +7,7 @@ from flask import Blueprint, Response, flash, render_template, request
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from .. import charts, dashboard, learning, rules, tracking
+from .. import charts, dashboard, learning, rules, tally, tracking
 from ..models import (
     BARRIER_STATUSES,
     REQUEST_KINDS,
@@ -22,6 +22,7 @@ from ..models import (
     attach_addressees,
     with_theme,
 )
+from .board import organisations_and_owners
 
 bp = Blueprint("learning", __name__)
 
@@ -43,14 +44,24 @@ def days(value):
     return None if value is None else round(value / 24, 1)
 
 
+def figures(user, months, organisation):
+    """The dashboard's numbers, themes and barriers: they read every request of the period, so each process keeps
+    them until anything changes (tally)."""
+
+    def count():
+        return *dashboard.numbers(user, months, organisation), dashboard.barriers_over_time(months)
+
+    key = ("learning", tuple(months), organisation and organisation.id, user.organisation_id, rules.is_steward(user))
+    return tally.tally(key, count)
+
+
 @bp.get("/learning")
 def index():
     start, end = period()
     months = dashboard.months(start, end)
-    organisations = list(Organisation.by_name())
+    organisations = organisations_and_owners()[0]
     organisation = chosen_organisation(organisations)
-    numbers, themes = dashboard.numbers(current_user, months, organisation)
-    barriers = dashboard.barriers_over_time(months)
+    numbers, themes, barriers = figures(current_user, months, organisation)
     labels = [dashboard.month_label(m) for m in months]
     pictures = {
         "volume": charts.bar_chart(
@@ -121,7 +132,7 @@ def csv_response(name, header, rows):
 def requests_csv():
     """Every request the viewer may see that was raised or resolved in the period, with its history."""
     start, end = period()
-    organisation = chosen_organisation(Organisation.by_name())
+    organisation = chosen_organisation(organisations_and_owners()[0])
     ids = dashboard.requests_for(current_user, start, end, organisation).select(Thread.id)
     query = rules.visible_threads(current_user).where(Thread.id.in_(ids)).order_by(Thread.created)
     if request.args.get("theme"):
@@ -241,7 +252,7 @@ def report():
         if dashboard.is_month(request.args.get("month"))
         else dashboard.month_of(dashboard.now())
     )
-    organisations = list(Organisation.by_name())
+    organisations = organisations_and_owners()[0]
     organisation = chosen_organisation(organisations)
     begin, finish = dashboard.month_start(month), dashboard.month_start(dashboard.shift(month, 1))
     visible = rules.visible_threads(current_user)

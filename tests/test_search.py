@@ -2,7 +2,7 @@
 queries, full page and htmx fragment, and a query count that does not grow with the results."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -386,3 +386,20 @@ def test_search_and_the_board_keep_their_row_queries_apart(as_person, member, co
     assert "Mattress needed in Bootle" in client.get("/board").text
     assert found(client, "mattress") == [thread.id]
     assert "Mattress needed in Bootle" in client.get("/board").text
+
+
+def test_a_search_is_kept_until_a_post_changes_or_the_minute_turns(as_person, member):
+    thread = make_thread(member, title="Cold snap", body="A word like aubergine.")
+    client = as_person(member)
+    with clock.fixed_at(clock.now().replace(second=0)) as moment:
+        assert found(client, "aubergine") == [thread.id]
+        with count_queries() as counted:
+            assert found(client, "aubergine") == [thread.id]
+        assert counted.count == 4  # the person, the filters' choices, the page's threads and their snippets
+        other = make_thread(member, title="Another", body="More aubergine here.")
+        assert found(client, "aubergine") == [other.id, thread.id]  # a new post records an event
+        # a change made outside the portal records no event: the kept answer lasts until the minute turns
+        Post.update(hidden=True).where(Post.thread == other.id).execute()
+        assert found(client, "aubergine") == [other.id, thread.id]
+    with clock.fixed_at(moment + timedelta(minutes=1)):
+        assert status(search(client, "aubergine")) == "1 thread matches “aubergine”."

@@ -1,10 +1,11 @@
-"""Aggregates over every live request (the board's counts, where the steward should look), kept by each process
-between changes: they read every open request, and most pages are drawn while nothing has changed.
+"""What reads every live request or every request of a period, kept by each process between changes: the board's
+counts and its page of ids in order, where the steward should look, the learning dashboard's numbers, a search's
+ranked matches. Most pages are drawn while nothing has changed; the rows they show are read afresh each time.
 
-Every change to a request records an event in its own transaction (tracking.record), so the newest event's id
-says whether anything may have changed. A kept answer also lasts no longer than its minute: on PostgreSQL an
-event's id is taken before its transaction commits, so a change that commits out of order is counted by the next
-minute at the latest.
+Every change to a request, a post, a theme, a barrier, an organisation or a person records an event in its own
+transaction (tracking.record), so the newest event's id says whether anything may have changed. A kept answer also
+lasts no longer than its minute: on PostgreSQL an event's id is taken before its transaction commits, so a change
+that commits out of order is counted by the next minute at the latest.
 """
 
 from threading import Lock

@@ -122,7 +122,8 @@ def after_a_change(meta, who, views=7):
     logging.getLogger("portal").setLevel(logging.WARNING)
     client = app.test_client()
     token = TOKEN.search(client.get("/login").text).group(1)
-    client.post("/login", data={"email": meta[who], "password": meta["password"], "csrf_token": token, "next": ""})
+    form = {"email": meta[who], "password": meta["password"], "csrf_token": token, "next": ""}
+    assert client.post("/login", data=form).status_code == 303, "could not sign in as %s" % meta[who]
     medians = {}
     for page in pages(meta)[1:]:
         client.get(page.path)  # the kept queries' SQL is written once per process
@@ -130,8 +131,9 @@ def after_a_change(meta, who, views=7):
         for _ in range(views):
             tally.forget()
             began = time.perf_counter()
-            client.get(page.path)
+            response = client.get(page.path)
             took.append(time.perf_counter() - began)
+            assert response.status_code == 200, "%s as %s: %d" % (page.path, who, response.status_code)
         medians[page.name] = statistics.median(took) * 1000
     database.close()
     return medians

@@ -101,14 +101,16 @@ def thread_rows(user, columns=ROW_COLUMNS):
 
 
 def threads_in_order(user, ids, rows=thread_rows):
-    """The rows (rows(viewer), a function of a module: it names the kept query) of the threads with these `ids`,
-    found visible to `user` already, in the order of `ids`: one kept query per number of ids."""
+    """The rows (rows(viewer), a function of a module: it names the kept query) of the threads with these `ids`
+    that `user` may see, in the order of `ids`: one kept query per number of ids. The ids come from a list that
+    only held what `user` may see, but it may have been kept (tally) across a change that committed out of order
+    (PostgreSQL), so who may see each is asked again here."""
     if not ids:
         return []
     slots, values = slots_for_ids(ids)
 
     def built(viewer):
-        return rows(viewer).where(Thread.id.in_(slots))
+        return rows(viewer).where(Thread.id.in_(slots), Thread.merged_into.is_null(), visible_filter(viewer))
 
     key = ("threads in order", rows, len(ids))
     found = {thread.id: thread for thread in run_kept_as(user, key, built, **values)}

@@ -2,10 +2,12 @@
 counts and its page of ids in order, where the steward should look, the learning dashboard's numbers, a search's
 ranked matches. Most pages are drawn while nothing has changed; the rows they show are read afresh each time.
 
-Every change to a request, a post, a theme, a barrier, an organisation or a person records an event in its own
-transaction (tracking.record), so the newest event's id says whether anything may have changed. A kept answer also
-lasts no longer than its minute: on PostgreSQL an event's id is taken before its transaction commits, so a change
-that commits out of order is counted by the next minute at the latest.
+Every change made in the portal to a request, a post, a theme, a barrier, an organisation or a person records an
+event in its own transaction (tracking.record), so the newest event's id says whether anything may have changed.
+A kept answer also lasts no longer than its minute: on PostgreSQL an event's id is taken before its transaction
+commits, so a change that commits out of order is counted by the next minute at the latest, as is what records no
+event (the retention policy's removals, people added from the command line). Lists of ids kept here are read again
+through rules.threads_in_order, which asks again who may see each thread.
 """
 
 from threading import Lock

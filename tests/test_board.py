@@ -206,6 +206,18 @@ def test_the_counts_and_the_page_are_kept_until_a_request_changes_or_the_minute_
         assert counts(steward)[0] == 2 and shown(steward) == ["The second, renamed", "The first"]  # not waiting last
 
 
+def test_a_kept_page_still_asks_who_may_see_each_request(as_person, region):
+    charity, first, second = region
+    thread = make_request(make_user(charity), [first], title="Open to all")
+    client = as_person(make_user(second))
+    with at(0, hours=10):
+        assert "Open to all" in client.get("/board").text
+        # restricted behind the portal's back, as a change that commits out of order would look: the page's ids
+        # are kept, but its rows are read only for what the person may see
+        Thread.update(visibility="restricted").where(Thread.id == thread.id).execute()
+        assert "Open to all" not in client.get("/board").text
+
+
 def test_steward_sets_owner_and_follow_up_from_the_board_row(as_person, region):
     charity, first, _ = region
     steward = make_steward(name="Sam Steward")

@@ -78,17 +78,23 @@ def load_meta(name):
 
 
 # --- in process: queries, bytes, writes ----------------------------------------------------------------------
+def signed_in_client(app, meta, who):
+    """A test client of `app` signed in as `who` through the form, as a browser would."""
+    client = app.test_client()
+    token = TOKEN.search(client.get("/login").text).group(1)
+    form = {"email": meta[who], "password": meta["password"], "csrf_token": token, "next": ""}
+    response = client.post("/login", data=form)
+    assert response.status_code == 303, "could not sign in as %s: %d" % (meta[who], response.status_code)
+    return client
+
+
 def in_process(meta, who):
     """Per page, signed in as `who`: queries and writes of one GET, HTML bytes (full and fragment); and the
     first-load weight of the home page with its CSS and JS, gzip-compressed."""
     app = create_app({"DATABASE_URL": meta["url"], "TESTING": True})
     logging.getLogger("peewee").propagate = False  # counted, not printed
     logging.getLogger("portal").setLevel(logging.WARNING)  # the request log is gunicorn's to write, not ours
-    client, anonymous = app.test_client(), app.test_client()
-    token = TOKEN.search(client.get("/login").text).group(1)  # signed in through the form, as a browser would
-    form = {"email": meta[who], "password": meta["password"], "csrf_token": token, "next": ""}
-    response = client.post("/login", data=form)
-    assert response.status_code == 303, "could not sign in as %s: %d" % (meta[who], response.status_code)
+    client, anonymous = signed_in_client(app, meta, who), app.test_client()
     results = {}
     for page in pages(meta):
         browser = anonymous if page.public else client
@@ -120,10 +126,7 @@ def after_a_change(meta, who, views=7):
     any change to a request, one view at a time in process."""
     app = create_app({"DATABASE_URL": meta["url"]})
     logging.getLogger("portal").setLevel(logging.WARNING)
-    client = app.test_client()
-    token = TOKEN.search(client.get("/login").text).group(1)
-    form = {"email": meta[who], "password": meta["password"], "csrf_token": token, "next": ""}
-    assert client.post("/login", data=form).status_code == 303, "could not sign in as %s" % meta[who]
+    client = signed_in_client(app, meta, who)
     medians = {}
     for page in pages(meta)[1:]:
         client.get(page.path)  # the kept queries' SQL is written once per process

@@ -57,6 +57,16 @@ def visible_filter(user):
     return (Thread.visibility == "all") | (Thread.organisation == user.organisation_id) | fn.EXISTS(addressed)
 
 
+def visibility_key(user):
+    """What visible_filter reads of `user`: part of the key of anything kept of what they may see (tally)."""
+    return user.organisation_id, is_steward(user)
+
+
+def listable(viewer):
+    """What every list keeps: the threads not merged away that `viewer` may see."""
+    return Thread.merged_into.is_null(), visible_filter(viewer)
+
+
 def visible_threads(user):
     """Threads `user` may see, each with their read mark (`reading`), for the unread marks."""
     return with_read_mark(Thread.listing(), user).where(visible_filter(user))
@@ -110,7 +120,7 @@ def threads_in_order(user, ids, rows=thread_rows):
     slots, values = slots_for_ids(ids)
 
     def built(viewer):
-        return rows(viewer).where(Thread.id.in_(slots), Thread.merged_into.is_null(), visible_filter(viewer))
+        return rows(viewer).where(Thread.id.in_(slots), *listable(viewer))
 
     key = ("threads in order", rows, len(ids))
     found = {thread.id: thread for thread in run_kept_as(user, key, built, **values)}
@@ -144,34 +154,32 @@ def kept_thread_page(user, key, page_list, number, size, rows=thread_rows, **val
     changes (tally), and at each view only those threads' rows are read, with the viewer's read marks."""
 
     def ids(viewer):
-        conditions, order = page_list(viewer)
-        return (
-            Thread.select(Thread.id)
-            .where(Thread.merged_into.is_null(), visible_filter(viewer), *conditions)
-            .order_by(*order)
-            .limit(slot("size"))
-            .offset(slot("skip"))
-        )
+        return _page_ids(viewer, *page_list(viewer), "skip", Thread.id)
 
     def pick():
         found = run_kept_as(user, ("ids", key), ids, plain=True, size=size + 1, skip=(number - 1) * size, **values)
         return [thread_id for (thread_id,) in found]
 
-    viewer = (user.id, user.organisation_id, is_steward(user))
+    viewer = (user.id, *visibility_key(user))
     picked = tally.tally(("page", key, viewer, number, size, *values.items()), pick)
     return Page(threads_in_order(user, picked, rows), number, size)
+
+
+def _page_ids(viewer, conditions, order, skip, *columns):
+    """The `columns` of a page of one list: `size` threads, after as many as the slot `skip` says."""
+    return (
+        Thread.select(*columns)
+        .where(*listable(viewer), *conditions)
+        .order_by(*order)
+        .limit(slot("size"))
+        .offset(slot(skip))
+    )
 
 
 def _pages_query(viewer, lists, rows):
     picks = []
     for name, (conditions, order) in lists.items():
-        ids = (
-            Thread.select(Value(name).alias("list"), Thread.id)
-            .where(Thread.merged_into.is_null(), visible_filter(viewer), *conditions)
-            .order_by(*order)
-            .limit(slot("size"))
-            .offset(slot("skip %s" % name))
-        )
+        ids = _page_ids(viewer, conditions, order, "skip %s" % name, Value(name).alias("list"), Thread.id)
         picks.append(ids.select_from(SQL("*")))  # wrapped, so that each keeps its order and limit in the UNION
     picked = reduce(operator.add, picks).alias("picked")
     # each list in its own order: a term counts only for the rows of its list

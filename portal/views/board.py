@@ -163,7 +163,7 @@ def counts(user):
         return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
 
     values = moments()
-    return tally.tally(("board counts", user.id, user.organisation_id, rules.is_steward(user), *values.values()), count)
+    return tally.tally(("board counts", user.id, *rules.visibility_key(user), *values.values()), count)
 
 
 def count_query(viewer):
@@ -237,7 +237,7 @@ def most_waited_on(user, limit=5):
     def count():
         return list(rules.run_kept_as(user, ("most waited on", limit), lambda viewer: waited_on_query(viewer, limit)))
 
-    return tally.tally(("most waited on", limit, user.organisation_id, rules.is_steward(user)), count)
+    return tally.tally(("most waited on", limit, *rules.visibility_key(user)), count)
 
 
 def waited_on_query(viewer, limit):

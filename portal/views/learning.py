@@ -51,7 +51,7 @@ def figures(user, months, organisation):
     def count():
         return *dashboard.numbers(user, months, organisation), dashboard.barriers_over_time(months)
 
-    key = ("learning", tuple(months), organisation and organisation.id, user.organisation_id, rules.is_steward(user))
+    key = ("learning", tuple(months), organisation and organisation.id, *rules.visibility_key(user))
     return tally.tally(key, count)
 
 

@@ -49,7 +49,7 @@ def ranked(terms, filters):
         found, capped = search.ranked(current_user, terms, filters["sort"], tuple(values), posts, **values)
         return array("q", chain.from_iterable(found)), capped
 
-    viewer = (current_user.organisation_id, rules.is_steward(current_user))
+    viewer = rules.visibility_key(current_user)
     key = ("search", tuple(terms), filters["sort"], *values.items(), viewer, search.MAX_CANDIDATES)
     pairs, capped = tally.tally(key, rank)
     return list(zip(pairs[0::2], pairs[1::2], strict=True)), capped

@@ -17,6 +17,8 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
+# The development key and plain-http cookies only where asked for: every other start needs a real SECRET_KEY.
+run: export PORTAL_ENV ?= development
 run: install
 	$(FLASK) migrate
 	$(FLASK) seed-demo --if-empty
@@ -29,6 +31,7 @@ serve: install
 	$(FLASK) outbox run & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --no-control-socket --workers $$(nproc) --bind 127.0.0.1:$(PORT) 'portal:create_app()'
 
+test: export PORTAL_ENV = test
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -36,6 +39,7 @@ test: install-test
 
 # The same pytest suite against a throwaway PostgreSQL cluster (needs Debian's postgresql installed).
 .PHONY: test-postgres
+test-postgres: export PORTAL_ENV = test
 test-postgres: install-test
 	ci/with-postgres $(BIN)/pytest
 
@@ -43,6 +47,7 @@ test-postgres: install-test
 # On PostgreSQL: ci/with-postgres make soak. A shorter soak: make soak SOAK_SECONDS=30.
 SOAK_SECONDS ?= 120
 .PHONY: soak
+soak: export PORTAL_ENV = test
 soak: install-test
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest -m soak -rP
 
@@ -56,6 +61,7 @@ clean:
 # Benchmarks (issue 8), not part of `make test`: databases are generated once into bench/data/ (git-ignored)
 # and reused; then every page is measured in process and under gunicorn on 127.0.0.1, and one table is printed.
 .PHONY: bench bench-huge install-bench
+bench bench-huge bench-postgres: export PORTAL_ENV = development
 install-bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench]'
 

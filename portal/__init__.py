@@ -11,6 +11,7 @@ from flask import Flask, abort, flash, g, jsonify, render_template, request, ses
 from flask_login import LoginManager, current_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import clock, config, display, guard, models, moderation, operations, rules, tally, timeline, tracking
@@ -79,6 +80,9 @@ def create_app(test_config=None):
     app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
+    # CSRF tokens in pages made before a key rotation still verify, as sessions do (Flask's SECRET_KEY_FALLBACKS)
+    app.config["WTF_CSRF_SECRET_KEY"] = config.signing_keys(app.config)
+    trust_proxies(app)
     config.current.clear()
     config.current.update(app.config)
     open_database(app.config["DATABASE_URL"])
@@ -146,6 +150,14 @@ def create_app(test_config=None):
     return app
 
 
+def trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address, scheme and host are the ones they pass on
+    (X-Forwarded-For, -Proto, -Host); with none, those headers are ignored, so a client cannot pick its address."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
 def _add_request_hooks(app):
     from .views.auth import session_expired
 
@@ -200,6 +212,10 @@ def _add_request_hooks(app):
     @app.after_request
     def headers(response):
         response.headers.update(SECURITY_HEADERS)
+        signed_in = g.get("_login_user")
+        if signed_in is not None and signed_in.is_authenticated and request.endpoint != "static":
+            # what a signed-in person saw (restricted threads, exports) stays out of a shared computer's cache
+            response.headers["Cache-Control"] = "no-store"
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         return add_vary(response)

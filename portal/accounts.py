@@ -5,10 +5,9 @@ import logging
 import secrets
 from datetime import timedelta
 
-from peewee import fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import mail
+from . import mail, throttle
 from .clock import now
 from .db import database
 from .models import (
@@ -17,10 +16,10 @@ from .models import (
     Notification,
     Organisation,
     PasswordLink,
+    PasswordResetRequest,
     Post,
     PostRevision,
     ReadLog,
-    SignInThrottle,
     Thread,
     User,
 )
@@ -36,73 +35,31 @@ def hash_password(password):
     return generate_password_hash(password)  # scrypt, werkzeug's current default
 
 
-FREE_TRIES = 5  # failed sign-ins before each further try must wait
-MAX_WAIT = timedelta(hours=1)
-FORGET_AFTER = timedelta(hours=24)
-
-
-class Throttled(Exception):
-    """Too many failed sign-ins for this email address or from this network address."""
-
-    def __init__(self, until):
-        super().__init__(until)
-        self.until = until
-
-
-def _throttle_keys(email, address):
-    # stored as hashes: the throttle needs to recognise an address, not to keep it
-    return [hashlib.sha256(("%s:%s" % pair).encode()).hexdigest() for pair in (("email", email), ("ip", address))]
-
-
-def _wait(failures):
-    """No wait for the first tries, then 1, 2, 4 ... minutes, at most an hour."""
-    return min(timedelta(minutes=2 ** (failures - FREE_TRIES)), MAX_WAIT) if failures >= FREE_TRIES else None
-
-
-def _record_failure(keys):
-    moment = now()
-    with database.atomic():
-        for key in keys:
-            row = SignInThrottle.get_or_none(SignInThrottle.key == key)
-            failures = 1 if row is None or row.last_failure < moment - FORGET_AFTER else row.failures + 1
-            wait = _wait(failures)
-            (
-                SignInThrottle.insert(
-                    key=key, failures=failures, last_failure=moment, blocked_until=moment + wait if wait else None
-                )
-                .on_conflict(
-                    conflict_target=[SignInThrottle.key],
-                    update={
-                        SignInThrottle.failures: failures,
-                        SignInThrottle.last_failure: moment,
-                        SignInThrottle.blocked_until: moment + wait if wait else None,
-                    },
-                )
-                .execute()
-            )
-
-
 def needs_rehash(password_hash):
     """Whether a hash was made with other parameters than today's default (werkzeug's "method:params$...")."""
     return password_hash.split("$", 1)[0] != _CURRENT_METHOD
 
 
-def authenticate(email, password, address):
+def authenticate(email, password, address, device=None):
     """The active person with this email and password, or None; never says which part was wrong. Raises
-    Throttled, whether or not the address belongs to anyone, after too many failures."""
+    throttle.Throttled, whether or not the email belongs to anyone, after too many failures for the account or
+    from the network address. `device` is the browser's known device, if it has one (KnownDevice): failures in
+    other browsers do not count against a person in a browser they have signed in on before."""
     email = email.strip().lower()
-    keys = _throttle_keys(email, address)
-    blocked = SignInThrottle.select(fn.MAX(SignInThrottle.blocked_until)).where(SignInThrottle.key.in_(keys)).scalar()
-    if blocked and blocked > now():
-        raise Throttled(blocked)
     person = User.with_organisation().where(User.email == email).first()
+    if device is not None and person is not None and person.id in device.people:
+        account = (throttle.KNOWN_DEVICE, "%s:%s" % (device.nonce, email))
+    else:
+        account = (throttle.ACCOUNT, email)
+    keys = [account, (throttle.ADDRESS, address)]
+    throttle.check(keys)
     good = check_password_hash(person.password_hash if person and person.password_hash else _NOBODY, password)
     if not good or not person.active:
-        _record_failure(keys)
+        throttle.count(keys)
         log.warning("sign-in failed")
         return None
     with database.atomic():
-        SignInThrottle.delete().where(SignInThrottle.key == keys[0]).execute()
+        throttle.clear(keys)
         changes = {"last_seen": now()}
         if needs_rehash(person.password_hash):
             changes["password_hash"] = hash_password(password)
@@ -165,11 +122,26 @@ def send_password_link(person, actor, hours, template="invitation"):
     return url
 
 
-def request_password_reset(email, hours):
-    """E-mail a reset link if an active person has this address; say nothing either way."""
-    person = User.get_or_none((User.email == email.strip().lower()) & (User.active == True))
-    if person:
-        send_password_link(person, None, hours, template="reset")
+def request_password_reset(email, address):
+    """Ask for a reset link for `email`, throttled per email and per network address (throttle.Throttled). The
+    same work whether or not anyone has the address, so the answer's timing tells nothing: the e-mail worker
+    makes and sends the link (send_requested_resets)."""
+    keys = [(throttle.RESET_EMAIL, email.strip().lower()), (throttle.RESET_ADDRESS, address)]
+    throttle.check(keys)
+    with database.atomic():
+        throttle.count(keys)
+        PasswordResetRequest.create(email=email.strip().lower())
+
+
+def send_requested_resets(hours):
+    """E-mail a reset link for each request whose address an active person has; forget every request."""
+    for request in PasswordResetRequest.select().order_by(PasswordResetRequest.id):
+        with database.atomic():
+            if not PasswordResetRequest.delete().where(PasswordResetRequest.id == request.id).execute():
+                continue  # another worker took it
+            person = User.get_or_none((User.email == request.email) & (User.active == True))
+            if person:
+                send_password_link(person, None, hours, template="reset")
 
 
 def find_password_link(token):

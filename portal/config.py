@@ -9,22 +9,54 @@ ROOT = Path(__file__).resolve().parent.parent
 current = {}
 
 
+DEVELOPMENT_KEY = "development-only-not-secret"
+SHORTEST_KEY = 32
+
+
+class Misconfigured(RuntimeError):
+    """A setting the portal cannot safely start without; the message names it and says what to do."""
+
+
+def secret_keys(environment, development):
+    """(SECRET_KEY, SECRET_KEY_FALLBACKS): the key that signs, and older keys that still verify while they are
+    rotated out. Outside development a missing, short or public key stops the start."""
+    key = os.environ.get("SECRET_KEY", "")
+    fallbacks = os.environ.get("SECRET_KEY_FALLBACKS", "").split()
+    if development:
+        return key or DEVELOPMENT_KEY, fallbacks
+    for value in (key, *fallbacks):
+        if len(value) < SHORTEST_KEY or value == DEVELOPMENT_KEY:
+            raise Misconfigured(
+                "SECRET_KEY%s must be set to a long random value (%d characters or more) when PORTAL_ENV is %s. "
+                "Make one with: python3 -c 'import secrets; print(secrets.token_hex(32))'. On a development "
+                "machine, `make run` sets PORTAL_ENV=development instead."
+                % ("" if value == key else "_FALLBACKS", SHORTEST_KEY, environment)
+            )
+    return key, fallbacks
+
+
+def signing_keys(settings):
+    """Every key that verifies, oldest first and the one that signs last (itsdangerous's order)."""
+    return [*settings["SECRET_KEY_FALLBACKS"], settings["SECRET_KEY"]]
+
+
 def from_environment():
-    """The settings for this process: development defaults, overridden by the environment."""
-    environment = os.environ.get("PORTAL_ENV", "development")
+    """The settings for this process: the environment's, with development defaults only where PORTAL_ENV says
+    development (`make run`) or test; unset, it is production."""
+    environment = os.environ.get("PORTAL_ENV", "production")
     development = environment in ("development", "test")
-    secret_key = os.environ.get("SECRET_KEY")
-    if not secret_key:
-        if not development:
-            raise RuntimeError("SECRET_KEY must be set outside development (PORTAL_ENV=%s)." % environment)
-        secret_key = "development-only-not-secret"
+    secret_key, fallbacks = secret_keys(environment, development)
     return {
         "ENVIRONMENT": environment,
         "SECRET_KEY": secret_key,
+        "SECRET_KEY_FALLBACKS": fallbacks,
+        # how many proxies in front add X-Forwarded-For, -Proto and -Host (0: clients connect directly)
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "DATABASE_URL": os.environ.get("DATABASE_URL") or "sqlite:///%s" % (ROOT / "instance" / "portal.db"),
         # outside development the cookie is __Host- prefixed: only over HTTPS, only for this exact host
         "SESSION_COOKIE_NAME": "portal_session" if development else "__Host-portal_session",
         "SESSION_COOKIE_HTTPONLY": True,
+        "DEVICE_COOKIE_NAME": "portal_device" if development else "__Host-portal_device",
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
         "MAX_CONTENT_LENGTH": 512 * 1024,  # no uploads: nothing anyone sends is bigger than a long post

@@ -14,7 +14,7 @@ from email.utils import parseaddr
 
 import nh3
 
-from . import rules, tracking
+from . import config, rules, tracking
 from .clock import now
 from .db import database
 from .mail import reply_signature
@@ -37,7 +37,9 @@ def read_address(address):
     if not match:
         raise Refused("This address does not accept e-mail. Reply in the partner portal instead.")
     user_id, thread_id, day = (int(part) for part in match.groups()[:3])
-    if not hmac.compare_digest(match.group(4), reply_signature(user_id, thread_id, day)):
+    signature = match.group(4)
+    keys = config.signing_keys(config.current)  # an address signed before a key rotation still works
+    if not any(hmac.compare_digest(signature, reply_signature(user_id, thread_id, day, key)) for key in keys):
         raise Refused("This reply address is not valid. Reply in the partner portal instead.")
     if now().toordinal() - day > TOKEN_DAYS:
         raise Refused("This e-mail is too old to reply to. Reply in the partner portal instead.")

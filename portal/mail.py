@@ -121,8 +121,9 @@ def queue_digest(person, notices, follow_ups, since):
     return queue(person.email, subject, "digest", person=person, items=items, follow_ups=follow_ups)
 
 
-def reply_signature(user_id, thread_id, day):
-    key = config.current["SECRET_KEY"].encode()
+def reply_signature(user_id, thread_id, day, key=None):
+    """The signature of a reply address, made with `key` (the signing key unless inbound checks an older one)."""
+    key = (key or config.current["SECRET_KEY"]).encode()
     return hmac.new(key, b"reply:%d:%d:%d" % (user_id, thread_id, day), hashlib.sha256).hexdigest()[:20]
 
 

@@ -424,12 +424,20 @@ class Outbox(BaseModel):
 
 
 class SignInThrottle(BaseModel):
-    """Failed sign-ins per email address and per network address, shared by every worker process."""
+    """Tries counted under a hashed key (an account, a known browser, a network address), shared by every worker
+    process (see throttle)."""
 
     key = CharField(max_length=300, unique=True)
     failures = IntegerField(default=0)
     last_failure = DateTimeField()
     blocked_until = DateTimeField(null=True)
+
+
+class PasswordResetRequest(BaseModel):
+    """A "forgotten password" request, for the e-mail worker to answer (accounts.send_requested_resets)."""
+
+    email = CharField(max_length=254)
+    created = DateTimeField(default=now)
 
 
 class InboundMessage(BaseModel):
@@ -610,4 +618,5 @@ TABLES = [
     SignInThrottle,
     ReadLog,
     InboundMessage,
+    PasswordResetRequest,
 ]

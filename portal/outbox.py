@@ -16,7 +16,7 @@ import time
 from datetime import timedelta
 from email.message import EmailMessage
 
-from . import config, mail, schedule
+from . import accounts, config, mail, schedule
 from .clock import now
 from .db import database, is_sqlite
 from .models import Outbox
@@ -157,11 +157,13 @@ def retry(message_id):
 
 
 def run(interval=5.0, once=False, worker=None):
-    """Send until stopped: the scheduled notices and digests, then whatever is due, every `interval` seconds."""
+    """Send until stopped: the password resets asked for, the scheduled notices and digests, then whatever is due,
+    every `interval` seconds."""
     worker = worker or worker_name()
     log.info("outbox worker %s started", worker)
     while True:
         try:
+            accounts.send_requested_resets(config.current["RESET_LINK_HOURS"])
             schedule.run_due()
             while send_batch(worker):
                 pass

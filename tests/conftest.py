@@ -14,6 +14,7 @@ from portal.models import TABLES
 
 from .builders import PASSWORD
 
+os.environ.setdefault("PORTAL_ENV", "test")  # the development key and plain-http cookies, as `make test` sets
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 

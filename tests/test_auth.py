@@ -81,6 +81,9 @@ def test_htmx_request_after_session_ends_sends_the_window_to_sign_in(client):
         ("//evil.example.com/", "/"),
         ("/\\evil.example.com", "/"),
         ("javascript:alert(1)", "/"),
+        ("/threads\r\nSet-Cookie: planted=1", "/"),
+        ("/threads\n", "/"),
+        ("/threads\x00", "/"),
     ],
 )
 def test_next_redirects_only_to_this_site(client, target, expected):
@@ -99,6 +102,7 @@ def test_post_without_csrf_token_is_refused(client):
 def test_session_cookie_is_httponly_and_samesite(client):
     person = make_user()
     response = client.sign_in(person)
-    cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie
-    assert "SameSite=Lax" in cookie
+    cookies = {cookie.split("=", 1)[0]: cookie for cookie in response.headers.getlist("Set-Cookie")}
+    assert "HttpOnly" in cookies["portal_session"] and "SameSite=Lax" in cookies["portal_session"]
+    # the known-device cookie is only ever read by the sign-in form, on this site
+    assert "HttpOnly" in cookies["portal_device"] and "SameSite=Strict" in cookies["portal_device"]

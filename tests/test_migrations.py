@@ -155,6 +155,10 @@ WRITTEN_AFTER = {
         "INSERT INTO thread_addressee (id, thread_id, organisation_id, added, not_needed, live) VALUES "
         "(10, 7, 3, '2026-01-12 09:00:00', FALSE, TRUE)",
     ],
+    "0012_password_reset_requests": [
+        "INSERT INTO password_reset_request (id, email, created) VALUES "
+        "(1, 'raj@riverside.gov.uk', '2026-01-12 11:00:00')",
+    ],
 }
 
 
@@ -312,6 +316,10 @@ def marks_the_live_requests_addressees(db):
         assert "threadaddressee_organisation_id_thread_id_live" in plan(db, addressed)
 
 
+def starts_with_no_reset_requests(db):
+    assert rows(db, "SELECT email FROM password_reset_request") == []
+
+
 PROMISES = {
     "0002_stewards_desk": starts_the_clocks_of_requests_already_open,
     "0003_notifications": gives_everyone_the_default_email_settings,
@@ -323,6 +331,7 @@ PROMISES = {
     "0009_inbound_messages": keeps_each_message_id_once_per_person,
     "0010_board_index": answers_the_board_from_its_index,
     "0011_addressed_live": marks_the_live_requests_addressees,
+    "0012_password_reset_requests": starts_with_no_reset_requests,
 }
 
 

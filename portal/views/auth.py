@@ -1,16 +1,77 @@
 """Signing in and out, and setting a password from a one-time link."""
 
+import math
+import secrets
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
-from .. import accounts, clock
+from .. import accounts, clock, config, display, throttle
 from ..clock import now
 from ..forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from ..models import User
 
 bp = Blueprint("auth", __name__)
+
+DEVICE_DAYS = 180  # a browser stays known for this long after the last sign-in on it
+DEVICE_PEOPLE = 10  # the people a shared computer remembers, the latest last
+
+THROTTLED = {
+    throttle.ACCOUNT: "Too many failed tries for this account. Wait %s, then try again. In a browser where you "
+    "have signed in before, you can sign in now; or set a new password with “Forgotten your password?”.",
+    throttle.KNOWN_DEVICE: "Too many failed tries for this account in this browser. Wait %s, then try again.",
+    throttle.ADDRESS: "Too many failed sign-ins from your network. Wait %s, then try again.",
+    throttle.RESET_ADDRESS: "Too many requests for a new password from your network. Wait %s, then try again.",
+}
+
+
+def wait_text(until):
+    minutes = max(1, math.ceil((until - now()).total_seconds() / 60))
+    return "%d minute%s" % (minutes, "" if minutes == 1 else "s")
+
+
+@dataclass(frozen=True)
+class KnownDevice:
+    """A browser that people signed in on before (OWASP's device cookie): a random nonce, and who they were."""
+
+    nonce: str
+    people: tuple
+
+
+def _device_signer():
+    return URLSafeTimedSerializer(config.signing_keys(current_app.config), salt="known-device")
+
+
+def known_device():
+    """This browser's known-device cookie, if it is one the portal signed in the last DEVICE_DAYS."""
+    value = request.cookies.get(current_app.config["DEVICE_COOKIE_NAME"])
+    if not value:
+        return None
+    try:
+        nonce, people = _device_signer().loads(value, max_age=DEVICE_DAYS * 86400)
+        return KnownDevice(str(nonce), tuple(int(person) for person in people))
+    except (BadData, TypeError, ValueError):
+        return None
+
+
+def remember_device(response, person):
+    """Mark this browser as one `person` signed in on; a shared computer remembers its last DEVICE_PEOPLE."""
+    device = known_device()
+    nonce = device.nonce if device else secrets.token_urlsafe(16)
+    people = [*(other for other in (device.people if device else ()) if other != person.id), person.id]
+    settings = current_app.config
+    response.set_cookie(
+        settings["DEVICE_COOKIE_NAME"],
+        _device_signer().dumps([nonce, people[-DEVICE_PEOPLE:]]),
+        max_age=DEVICE_DAYS * 86400,
+        secure=settings["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Strict",
+    )
+    return response
 
 
 def session_expired():
@@ -34,7 +95,7 @@ def start_session(person):
 
 def safe_next(target):
     """Only a path on this site: never another host, not even by '//' or a backslash."""
-    if not target:
+    if not target or not target.isprintable():  # a line break would split the Location header
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -49,16 +110,15 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            person = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
-        except accounts.Throttled as throttled:
-            minutes = max(1, round((throttled.until - now()).total_seconds() / 60))
-            form.form_errors.append(
-                "Too many tries. Wait %d minute%s, then try again." % (minutes, "" if minutes == 1 else "s")
+            person = accounts.authenticate(
+                form.email.data, form.password.data, request.remote_addr or "", known_device()
             )
+        except throttle.Throttled as throttled:
+            form.form_errors.append(THROTTLED[throttled.limit] % wait_text(throttled.until))
             return render_template("auth/login.html", form=form), 429
         if person:
             start_session(person)
-            return redirect(safe_next(form.next.data) or url_for("home.index"), 303)
+            return remember_device(redirect(safe_next(form.next.data) or url_for("home.index"), 303), person)
         form.form_errors.append("The email or password is not right. Check them and try again.")
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form), status
@@ -81,10 +141,21 @@ def forgot_password():
     form = ForgotPasswordForm()
     hours = current_app.config["RESET_LINK_HOURS"]
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data, hours)
+        try:
+            accounts.request_password_reset(form.email.data, request.remote_addr or "")
+        except throttle.Throttled as throttled:
+            if throttled.limit is throttle.RESET_EMAIL:
+                form.form_errors.append(
+                    "A link for %s was asked for a few minutes ago. If the address belongs to an account, that "
+                    "e-mail is on its way and its link works: look in your inbox and junk folder. You can ask for "
+                    "another link from %s." % (form.email.data, display.exact_moment(throttled.until))
+                )
+            else:
+                form.form_errors.append(THROTTLED[throttled.limit] % wait_text(throttled.until))
+            return render_template("auth/forgot_password.html", form=form), 429
         flash(
             "If %s belongs to an account, we have sent it a link to set a new password. The link works once, "
-            "for %d hours." % (form.email.data, hours),
+            "for %d hours; a link sent to it before no longer works." % (form.email.data, hours),
             "success",
         )
         return redirect(url_for(".login"), 303)
@@ -100,8 +171,9 @@ def set_password(token):
     if form.validate_on_submit():
         if not accounts.use_password_link(link, form.new_password.data):
             abort(409)
-        start_session(User.get_by_id(link.user_id))
+        person = User.get_by_id(link.user_id)
+        start_session(person)
         flash("Your password is set. Welcome to the partner portal.", "success")
-        return redirect(url_for("home.index"), 303)
+        return remember_device(redirect(url_for("home.index"), 303), person)
     status = 422 if form.is_submitted() else 200
     return render_template("auth/set_password.html", form=form, person=link.user), status

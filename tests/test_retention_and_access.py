@@ -113,3 +113,43 @@ def test_anonymising_removes_their_names_and_addresses_from_the_audit_log_and_th
     # Ana's e-mail still to go is kept and says who replied without the name; the one she had is gone
     assert [message.id for message in told_ana] == [waiting_for_ana]
     assert "(removed: former member) replied" in Outbox.get_by_id(waiting_for_ana).text
+
+
+def test_retention_removes_sent_mail_past_its_time_and_every_set_password_link_that_no_longer_works(app, as_person):
+    moment, steward = clock.now(), make_steward()
+    policy = "deleted 30 days after"
+    assert policy in as_person(steward).get("/retention").text and policy in app.test_client().get("/privacy").text
+
+    def mail(subject, **fields):
+        return Outbox.create(to_address="ana@example.org", subject=subject, text="Hello", html="<p>Hello</p>", **fields)
+
+    old = mail("Sent 31 days ago", sent_at=moment - timedelta(days=31))
+    mail("Sent 29 days ago", sent_at=moment - timedelta(days=29))
+    mail("Waiting since long ago", created=moment - timedelta(days=90), send_after=moment - timedelta(days=90))
+    mail("Failed long ago", attempts=1, failed_at=moment - timedelta(days=90), last_error="550 No such person")
+    used, live, replaced = make_user(), make_user(), make_user()
+    accounts.use_password_link(
+        accounts.find_password_link(accounts.send_password_link(used, steward, 72).rsplit("/", 1)[1]), "a new password!"
+    )
+    accounts.send_password_link(live, steward, 72)
+    accounts.send_password_link(replaced, steward, 72)
+    accounts.send_password_link(replaced, steward, 72)
+    Outbox.update(sent_at=moment).where(Outbox.to_address.in_([used.email, live.email])).execute()
+    spent = [
+        m.id for m in Outbox.select().where(Outbox.to_address.in_([used.email, replaced.email])).order_by(Outbox.id)
+    ]
+    kept = Outbox.select(Outbox.id).where(Outbox.id.not_in([old.id] + spent[:2]))
+    expected = {message.id for message in kept}
+    cli = app.test_cli_runner()
+
+    dry = cli.invoke(args=["retention", "apply"]).output
+    assert "would remove 3 e-mails: 1 sent more than 30 days ago, 2 holding a set-password link" in dry
+    assert Outbox.select().count() == len(expected) + 3
+    assert cli.invoke(args=["retention", "apply", "--confirm"]).exit_code == 0
+    assert {message.id for message in Outbox.select()} == expected
+    assert {m.subject for m in Outbox.select() if m.to_address == "ana@example.org"} == {
+        "Sent 29 days ago",
+        "Waiting since long ago",
+        "Failed long ago",
+    }
+    assert Outbox.select().where(Outbox.to_address == replaced.email).count() == 1  # the newer link still works

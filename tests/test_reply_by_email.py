@@ -1,5 +1,6 @@
 """Reply by e-mail, end to end: a notification's Reply-To, through the inbound SMTP server, to a post."""
 
+import logging
 import smtplib
 import threading
 from datetime import timedelta
@@ -9,7 +10,7 @@ import pytest
 
 from portal import clock, inbound, mail, outbox
 from portal.db import database
-from portal.models import InboundMessage, Post, Thread
+from portal.models import InboundMessage, Outbox, Post, Thread
 
 from .builders import make_org, make_request, make_user
 from .mailserver import free_port
@@ -203,3 +204,29 @@ def test_deliveries_at_the_same_moment_post_once(request_and_officer, message_id
         worker.join()
     assert len(results) == 4 and sum(post is not None for post in results) == 1
     assert replies(thread) == ["On our way."]
+
+
+def test_no_reply_address_token_is_written_to_any_log(inbox, mail_server, request_and_officer, caplog):
+    """Whoever reads the logs must not be able to post as someone: only the person's and thread's ids are logged."""
+    caplog.set_level(logging.DEBUG)
+    thread, officer = request_and_officer
+    refused = make_user(officer.organisation, email="bounce@council.example.org")  # the mail server says no
+    make_request(thread.author, [officer.organisation], title="Food tonight?")
+    mail_server.start()
+    assert outbox.send_batch("worker") == 2  # the officer's notifications, with their Reply-To
+    address = mail_server.messages[0]["Reply-To"]
+    failed = Outbox.get(Outbox.failed_at.is_null(False))
+    forged = address.replace(address.split(".")[3].split("@")[0], "0" * 20)
+    send(inbox, address, "Yes, a bed at 8pm.")
+    with pytest.raises(smtplib.SMTPDataError):
+        send(inbox, address, "Not the officer.", sender="someone@else.example.org")
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        send(inbox, forged, "Made up.")
+    assert replies(thread) == ["Yes, a bed at 8pm."]
+    logged = caplog.text + "\n".join(record.getMessage() for record in caplog.records)
+    assert "rcpt to" in logged.lower()  # the mail servers' conversations were logged, without the tokens
+    tokens = [reply.split("+", 1)[1].split("@")[0] for reply in (address, forged)]
+    assert [token for token in tokens if token in logged] == []
+    ours = [record.getMessage() for record in caplog.records if record.name.startswith("portal")]
+    assert "outbox: message %d not sent: SMTPRecipientsRefused 550" % failed.id in ours
+    assert not [line for line in ours if refused.email in line or officer.email in line]

@@ -14,7 +14,7 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import clock, config, display, guard, models, moderation, operations, rules, tally, timeline, tracking
+from . import clock, config, display, guard, mail, models, moderation, operations, rules, tally, timeline, tracking
 from .db import database, open_database, run_kept, slot
 from .htmx import add_vary
 from .paging import MAX_ID, id_from, page_url
@@ -88,6 +88,7 @@ def create_app(test_config=None):
     open_database(app.config["DATABASE_URL"])
     if not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    mail.hide_reply_tokens_in_logs()
     login_manager.init_app(app)
     csrf.init_app(app)
     Htmx(app)

@@ -1,10 +1,16 @@
 """People, organisations and passwords: sign-in, set-password links and their events. No Flask here."""
 
 import hashlib
+import json
 import logging
+import re
 import secrets
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
+from markupsafe import escape
+from peewee import fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import mail, throttle
@@ -15,6 +21,7 @@ from .models import (
     InboundMessage,
     Notification,
     Organisation,
+    Outbox,
     PasswordLink,
     PasswordResetRequest,
     Post,
@@ -23,6 +30,7 @@ from .models import (
     Thread,
     User,
 )
+from .text import slugify
 from .tracking import record
 
 # Checked against when nobody has the email given, so a wrong email takes as long as a wrong password.
@@ -194,11 +202,79 @@ def save_email_preferences(person, frequency, hour):
         record("email_preferences_changed", person, person=person.id, frequency=frequency, hour=hour)
 
 
+REMOVED = "(removed: former member)"  # what stands in the audit log and the outbox for a leaver's name or address
+
+
+def _names_and_addresses(person):
+    """Every name and e-mail address the person has had here: their own, and what their account's events say."""
+    held = {person.name, person.email}
+    for event in Event.select(Event.data).where(Event.action.in_(("person_added", "person_edited"))):
+        if event.data.get("person") == person.id:
+            for said in (event.data, event.data.get("before") or {}, event.data.get("after") or {}):
+                held.update(str(said[key]) for key in ("name", "email") if said.get(key))
+    return {value for value in held if value.strip()}
+
+
+def _mentions_of(values):
+    """What may stand for the person in stored text: each name and address, as written, as HTML writes it, and
+    each name's @mention."""
+    return {form for value in values for form in (value, str(escape(value)))} | {
+        "@" + slugify(value) for value in values if "@" not in value and slugify(value)
+    }
+
+
+def _scrubbed(value, pattern):
+    if isinstance(value, str):
+        return pattern.sub(REMOVED, value)
+    if isinstance(value, dict):
+        return {key: _scrubbed(item, pattern) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(item, pattern) for item in value]
+    return value
+
+
+def _scrub_events(mentions, pattern):
+    """Replace the person's names and addresses in every event's stored data; the events themselves stay."""
+    # the data is stored as JSON, which writes characters beyond ASCII as \u escapes
+    stored = [json.dumps(mention)[1:-1] for mention in mentions]
+    found = Event.select(Event.id, Event.data).where(
+        reduce(or_, [Event.data.coerce(False).contains(text) for text in stored])
+    )
+    for event in found:
+        data = _scrubbed(event.data, pattern)
+        if data != event.data:
+            Event.update(data=data).where(Event.id == event.id).execute()
+
+
+def _scrub_outbox(addresses, mentions, pattern):
+    """E-mails to the person go, sent or not (with any set-password link in them). Other people's e-mails that
+    name them: sent ones go (they are only a copy of what was delivered), unsent and failed ones are scrubbed so
+    that the news still reaches whoever they are for."""
+    Outbox.delete().where(fn.LOWER(Outbox.to_address).in_([address.lower() for address in addresses])).execute()
+    naming = reduce(
+        or_, [column.contains(text) for text in mentions for column in (Outbox.subject, Outbox.text, Outbox.html)]
+    )
+    for message in Outbox.select(Outbox.id, Outbox.subject, Outbox.text, Outbox.html, Outbox.sent_at).where(naming):
+        scrubbed = {column: _scrubbed(getattr(message, column), pattern) for column in ("subject", "text", "html")}
+        if all(scrubbed[column] == getattr(message, column) for column in scrubbed):
+            continue  # only like the name (LIKE matches inside other words): not about them
+        if message.sent_at:
+            Outbox.delete().where(Outbox.id == message.id).execute()
+        else:
+            Outbox.update(scrubbed).where(Outbox.id == message.id).execute()
+
+
 def anonymise(person, actor):
     """For someone who has left: name and e-mail replaced, signed out for good; their posts stay, attributed to
-    a former member of their organisation."""
+    a former member of their organisation. Their names and addresses go from the audit log's stored data (the
+    events stay) and from the outbox, in the same transaction."""
     organisation = Organisation.get_by_id(person.organisation_id)
     with database.atomic():
+        held = _names_and_addresses(person)
+        mentions = _mentions_of(held)
+        # longest first, so that a name inside a longer mention is not replaced on its own
+        alternatives = "|".join(re.escape(text) for text in sorted(mentions, key=len, reverse=True))
+        pattern = re.compile(r"(?<![\w@.-])(?:%s)(?![\w-])" % alternatives, re.IGNORECASE)
         User.update(
             name="Former member of %s" % organisation.name,
             email="former-member-%d@invalid.example" % person.id,
@@ -207,6 +283,8 @@ def anonymise(person, actor):
             session_version=User.session_version + 1,
         ).where(User.id == person.id).execute()
         PasswordLink.delete().where(PasswordLink.user == person.id).execute()
+        _scrub_events(mentions, pattern)
+        _scrub_outbox({value for value in held if "@" in value}, mentions, pattern)
         record("person_anonymised", actor, person=person.id)
 
 

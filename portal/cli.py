@@ -4,6 +4,7 @@ import logging
 import signal
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from playhouse.migrations import Runner
 
@@ -40,7 +41,7 @@ def register(app):
     @retention_group.command("apply")
     @click.option("--confirm", is_flag=True, help="Really remove; without it, only list what would go.")
     def retention_apply_command(confirm):
-        """List (or, with --confirm, remove) the threads past the retention policy."""
+        """List (or, with --confirm, remove) the threads and e-mails past the retention policy."""
         threads = list(retention.due())
         for thread in threads:
             click.echo(
@@ -48,12 +49,30 @@ def register(app):
             )
             if confirm:
                 retention.remove(thread)
+        old_mail, spent_link_mail = retention.old_mail(), retention.spent_link_mail()
+        mail = sorted(set(old_mail) | set(spent_link_mail))
+        if mail:
+            click.echo(
+                "%s %d e-mail%s: %d sent more than %d days ago, %d holding a set-password link that no longer works"
+                % (
+                    "removing" if confirm else "would remove",
+                    len(mail),
+                    "" if len(mail) == 1 else "s",
+                    len(old_mail),
+                    current_app.config["RETENTION_SENT_MAIL_DAYS"],
+                    len(spent_link_mail),
+                )
+            )
         if confirm:
+            retention.forget_mail(mail)
             retention.forget_inbound()
-        if not threads:
+        if not threads and not mail:
             click.echo("Nothing is past the retention policy.")
         elif not confirm:
-            click.echo("Dry run: nothing was removed. Add --confirm to remove these %d threads." % len(threads))
+            click.echo(
+                "Dry run: nothing was removed. Add --confirm to remove these %d threads and %d e-mails."
+                % (len(threads), len(mail))
+            )
 
     app.cli.add_command(retention_group)
 

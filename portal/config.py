@@ -71,6 +71,8 @@ def from_environment():
         "RESET_LINK_HOURS": int(os.environ.get("RESET_LINK_HOURS", "2")),
         "RETENTION_REQUEST_MONTHS": int(os.environ.get("RETENTION_REQUEST_MONTHS", "24")),
         "RETENTION_UPDATE_MONTHS": int(os.environ.get("RETENTION_UPDATE_MONTHS", "12")),
+        # a sent e-mail is only a copy of what was delivered: kept this long, to answer "did it go?"
+        "RETENTION_SENT_MAIL_DAYS": int(os.environ.get("RETENTION_SENT_MAIL_DAYS", "30")),
         "BASE_URL": os.environ.get("BASE_URL") or "http://127.0.0.1:%s" % os.environ.get("PORT", "5000"),
         "SMTP_HOST": os.environ.get("SMTP_HOST") or "127.0.0.1",
         "SMTP_PORT": int(os.environ.get("SMTP_PORT") or 25),

@@ -5,9 +5,11 @@ and is signed, so nobody can make one up. A reply is posted only when the token 
 that person's address, and they may still reply in the thread; otherwise the sender gets a clear bounce.
 """
 
+import hashlib
 import hmac
 import html
 import re
+from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
 from email.utils import parseaddr
@@ -21,6 +23,8 @@ from .mail import reply_signature
 from .models import InboundMessage, Thread, User
 
 TOKEN_DAYS = 60  # how long a notification e-mail can be replied to
+# A message without a Message-ID is taken for a repeat of one with the same text to the same thread this recently.
+REPEAT_WINDOW = timedelta(hours=24)
 MAX_BYTES = 512 * 1024
 ADDRESS = re.compile(r"^reply\+(\d+)\.(\d+)\.(\d+)\.([0-9a-f]{20})$")
 QUOTE_START = re.compile(r"^(On .+ wrote:|-+ ?Original Message ?-+|From: .+|_{10,})\s*$", re.IGNORECASE)
@@ -84,18 +88,33 @@ def post_reply(recipient, raw):
     if not rules.can_reply(person, thread):
         raise Refused("This thread is locked by the steward, so it takes no new replies.")
     body = message_text(message)
-    message_id = str(message.get("Message-ID", "")).strip()[:998]
     with database.atomic():
-        if message_id:
-            first_time = (
-                InboundMessage.insert(user=person.id, message_id=message_id)
-                .on_conflict_ignore()
-                .as_rowcount()
-                .execute()
-            )
-            if not first_time:
-                return None
+        if not first_delivery(person, thread, str(message.get("Message-ID", "")).strip(), body):
+            return None
         return tracking.reply(thread, person, body)
+
+
+def first_delivery(person, thread, message_id, body):
+    """Note the message as posted; False when it was before. The unique index on (person, key) decides, so two
+    deliveries at once cannot both pass. The key is the Message-ID or, without one, a digest of the thread and
+    the text (never the text itself), which counts as a repeat only within REPEAT_WINDOW."""
+    moment = now()
+    if message_id:
+        # an ASCII Message-ID, as the standard has them, is kept as it is; anything else as its digest
+        key = message_id[:998] if message_id.isascii() else "sha256:" + _digest(message_id)
+        noted = InboundMessage.insert(user=person.id, message_id=key, received=moment).on_conflict_ignore()
+    else:
+        key = "text:" + _digest("%d\n%s" % (thread.id, body))
+        noted = InboundMessage.insert(user=person.id, message_id=key, received=moment).on_conflict(
+            conflict_target=[InboundMessage.user, InboundMessage.message_id],
+            update={InboundMessage.received: moment},
+            where=InboundMessage.received < moment - REPEAT_WINDOW,
+        )
+    return bool(noted.as_rowcount().execute())
+
+
+def _digest(text):
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 class Handler:

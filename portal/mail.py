@@ -6,6 +6,8 @@ No client's personal data goes into an e-mail: only thread titles, names of staf
 
 import hashlib
 import hmac
+import logging
+import re
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -132,6 +134,31 @@ def reply_address(user_id, thread_id):
     day = now().toordinal()
     signature = reply_signature(user_id, thread_id, day)
     return "reply+%d.%d.%d.%s@%s" % (user_id, thread_id, day, signature, config.current["MAIL_DOMAIN"])
+
+
+REPLY_TOKEN = re.compile(r"(reply\+)[^@\s'\"<>]+", re.IGNORECASE)
+# Where reply addresses pass: the SMTP servers' conversations (aiosmtpd) and the SQL that writes the outbox (debug).
+LOGGERS_SEEING_REPLY_ADDRESSES = ("mail.log", "peewee")
+
+
+class HideReplyTokens(logging.Filter):
+    """Takes the signed part out of every reply address in a log record: whoever read it could post as the person
+    (the person's and thread's ids are logged instead, where they matter)."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        hidden = REPLY_TOKEN.sub(r"\1(hidden)", message)
+        if hidden != message:
+            record.msg, record.args = hidden, None
+        return True
+
+
+_hide_reply_tokens = HideReplyTokens()
+
+
+def hide_reply_tokens_in_logs():
+    for name in LOGGERS_SEEING_REPLY_ADDRESSES:
+        logging.getLogger(name).addFilter(_hide_reply_tokens)  # added once however often it is called
 
 
 def message_id(outbox_id):

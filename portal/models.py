@@ -442,10 +442,11 @@ class PasswordResetRequest(BaseModel):
 
 class InboundMessage(BaseModel):
     """An e-mail reply already posted, by its Message-ID: a mail server that delivers it again (as they do when
-    an answer is lost) is thanked, and nothing is posted twice."""
+    an answer is lost) is thanked, and nothing is posted twice. A reply without a Message-ID is kept by a digest
+    of its thread and text instead ("text:<sha256>"), a repeat for a day (inbound.first_delivery)."""
 
     user = ForeignKeyField(User)
-    message_id = CharField(max_length=998)  # the longest line e-mail allows
+    message_id = CharField(max_length=998)  # the longest line e-mail allows; or a digest, as above
     received = DateTimeField(default=now)
 
     class Meta:

@@ -110,6 +110,13 @@ def mark_failed_attempt(message, worker, error):
     ).where((Outbox.id == message.id) & (Outbox.claimed_by == worker)).execute()
 
 
+def _code(error):
+    """The SMTP reply code(s) of a failure, or nothing."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return " ".join(str(code) for code, _ in error.recipients.values())
+    return str(getattr(error, "smtp_code", ""))
+
+
 def renew(message, worker):
     """Extend this worker's claim before a send; False if the claim lapsed and another worker may have it."""
     return bool(
@@ -139,7 +146,8 @@ def send_batch(worker, batch=20):
             try:
                 smtp.send_message(as_email(message))
             except Exception as error:  # whatever goes wrong with one message must not stop the rest
-                log.warning("outbox: message %d not sent: %s", message.id, error)
+                # the server's words can hold the recipient's address: they go to the steward's page, not the log
+                log.warning("outbox: message %d not sent: %s %s", message.id, type(error).__name__, _code(error))
                 mark_failed_attempt(message, worker, error)
                 continue
             mark_sent(message, worker)

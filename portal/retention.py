@@ -1,9 +1,12 @@
 """Retention: what the portal keeps, and for how long. Resolved or closed requests and updates past their time are
-deleted with everything hanging off them; their events stay in the audit log with ids only. No Flask here."""
+deleted with everything hanging off them; their events stay in the audit log with ids only. Sent e-mails are
+deleted after RETENTION_SENT_MAIL_DAYS, and an e-mail with a set-password link as soon as the link no longer works.
+No Flask here."""
 
+import re
 from datetime import timedelta
 
-from . import config
+from . import accounts, config
 from .clock import now
 from .db import database
 from .models import (
@@ -13,6 +16,7 @@ from .models import (
     Event,
     InboundMessage,
     Notification,
+    Outbox,
     Post,
     PostRevision,
     ReadLog,
@@ -25,6 +29,7 @@ from .models import (
 )
 
 MONTH = timedelta(days=30)
+SET_PASSWORD_LINK = re.compile(r"/set-password/([A-Za-z0-9_-]+)")
 
 
 def due(moment=None):
@@ -63,10 +68,33 @@ def forget_inbound(moment=None):
     return InboundMessage.delete().where(InboundMessage.received < (moment or now()) - MONTH).execute()
 
 
+def old_mail(moment=None):
+    """The ids of the e-mails sent more than RETENTION_SENT_MAIL_DAYS before `moment`: only a copy of what was
+    delivered. Failed ones are not among them: they wait on the steward's outbox page until sent again."""
+    before = (moment or now()) - timedelta(days=config.current["RETENTION_SENT_MAIL_DAYS"])
+    return [row.id for row in Outbox.select(Outbox.id).where(Outbox.sent_at < before).order_by(Outbox.id)]
+
+
+def spent_link_mail():
+    """The ids of the e-mails, sent or not, whose set-password link no longer works (used, expired or replaced):
+    kept, they would only hold a link to a page that says it has expired."""
+    holding = Outbox.select(Outbox.id, Outbox.text).where(Outbox.text.contains("/set-password/")).order_by(Outbox.id)
+    return [
+        message.id
+        for message in holding
+        if not any(accounts.find_password_link(token) for token in SET_PASSWORD_LINK.findall(message.text))
+    ]
+
+
+def forget_mail(ids):
+    return Outbox.delete().where(Outbox.id.in_(ids)).execute() if ids else 0
+
+
 def apply(moment=None):
     """Remove everything due; returns how many threads went."""
     threads = list(due(moment))
     for thread in threads:
         remove(thread)
     forget_inbound(moment)
+    forget_mail(sorted(set(old_mail(moment)) | set(spent_link_mail())))
     return len(threads)

@@ -155,6 +155,10 @@ WRITTEN_AFTER = {
         "INSERT INTO thread_addressee (id, thread_id, organisation_id, added, not_needed, live) VALUES "
         "(10, 7, 3, '2026-01-12 09:00:00', FALSE, TRUE)",
     ],
+    "0014_read_log_hourly": [
+        "INSERT INTO read_log (id, user_id, thread_id, created, hour) VALUES "
+        "(2, 1, 3, '2026-01-09 11:20:00', '2026-01-09 11:00:00')",
+    ],
 }
 
 
@@ -312,6 +316,15 @@ def marks_the_live_requests_addressees(db):
         assert "threadaddressee_organisation_id_thread_id_live" in plan(db, addressed)
 
 
+def keeps_one_open_per_person_thread_and_hour(db):
+    assert rows(db, "SELECT id, hour FROM read_log ORDER BY id") == [(1, "2026-01-09 10:00:00")]
+    with pytest.raises(IntegrityError), db.atomic():
+        db.execute_sql(
+            "INSERT INTO read_log (id, user_id, thread_id, created, hour) "
+            "VALUES (3, 1, 3, '2026-01-09 10:30:00', '2026-01-09 10:00:00')"
+        )
+
+
 PROMISES = {
     "0002_stewards_desk": starts_the_clocks_of_requests_already_open,
     "0003_notifications": gives_everyone_the_default_email_settings,
@@ -323,6 +336,7 @@ PROMISES = {
     "0009_inbound_messages": keeps_each_message_id_once_per_person,
     "0010_board_index": answers_the_board_from_its_index,
     "0011_addressed_live": marks_the_live_requests_addressees,
+    "0014_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
 }
 
 

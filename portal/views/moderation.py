@@ -11,7 +11,7 @@ from ..clock import london_midnight, now, read_day
 from ..db import checkpoint
 from ..forms import one_line
 from ..htmx import render
-from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, Thread, User
+from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, ReadLog, Thread, User
 from ..paging import Page, id_from, page_number
 from .requests import act, refuse
 from .threads import get_post, get_visible_thread
@@ -74,6 +74,16 @@ def merge(thread_id):
         return refuse(thread, str(conflict))
     flash("“%s” is merged into this thread." % thread.title, "success")
     return redirect(url_for("threads.show", thread_id=target.id), 303)
+
+
+@bp.get("/threads/<int:thread_id>/opened")
+def opened(thread_id):
+    """Everyone who opened a restricted thread, newest first, a page at a time."""
+    thread = get_visible_thread(thread_id)
+    if thread.visibility != "restricted":
+        abort(404)
+    page = Page.of(ReadLog.for_thread(thread), page_number(request.args), current_app.config["PAGE_SIZE"] * 2)
+    return render_template("moderation/opened.html", thread=thread, page=page)
 
 
 @bp.get("/posts/<int:post_id>/moderate")

@@ -9,7 +9,6 @@ from jinja2_fragments.flask import render_block
 from peewee import JOIN, Value, fn
 
 from .. import guard, learning, moderation, notify, rules, timeline, tracking
-from ..clock import now
 from ..db import run_kept, slot
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
@@ -284,7 +283,7 @@ def show(thread_id):
         first_unread = timeline.first_unread(thread, current_user, current_app.config["POSTS_PER_PAGE"])
         notify.read_thread(current_user, thread)
     if not wants_fragment() and thread.visibility == "restricted":
-        ReadLog.create(user=current_user.id, thread=thread.id, created=now())
+        ReadLog.record(current_user, thread)
     return show_thread(thread, ReplyForm(formdata=None), first_unread=first_unread)
 
 

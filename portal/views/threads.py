@@ -209,7 +209,7 @@ def new():
     return render_template("threads/new.html", form=form), 422 if form.is_submitted() else 200
 
 
-def show_thread(thread, reply_form, status=200, first_unread=None):
+def show_thread(thread, reply_form, status=200, first_unread=None, **context):
     number = page_number(request.args)
     size = current_app.config["POSTS_PER_PAGE"]
     items, has_next = timeline.page(thread, current_user, number, size)
@@ -226,6 +226,7 @@ def show_thread(thread, reply_form, status=200, first_unread=None):
         first_unread=first_unread,
         watch_level=thread.watch_level,
         **learning_context(thread) if number == 1 else {},
+        **context,
     ), status
 
 

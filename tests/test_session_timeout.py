@@ -90,3 +90,9 @@ def test_every_signed_in_page_says_the_limit_and_how_long_is_left(client, app, m
     monkeypatch.setitem(app.config, "SESSION_IDLE_MINUTES", 45)
     with at(31):
         assert "signed out after 45 minutes without" in client.get("/threads").text
+
+
+def test_the_accessibility_statement_says_how_the_time_limit_and_confirmations_work(client):
+    page = client.get("/accessibility").text
+    assert "signed out after 2 hours without using the portal" in page and "Stay signed in" in page
+    assert "confirm on a page of its own" in page

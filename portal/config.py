@@ -59,6 +59,8 @@ def from_environment():
         "DEVICE_COOKIE_NAME": "portal_device" if development else "__Host-portal_device",
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "120")),
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
+        # how long before an idle session ends the page warns and offers to stay signed in
+        "SESSION_WARNING_SECONDS": int(os.environ.get("SESSION_WARNING_SECONDS", "300")),
         "MAX_CONTENT_LENGTH": 512 * 1024,  # no uploads: nothing anyone sends is bigger than a long post
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,

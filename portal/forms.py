@@ -358,3 +358,48 @@ class CheckInForm(FlaskForm):
         "What is getting in the way", "Rules, gaps and handoffs that stopped people getting help."
     )
     need = prompt_field("What you need", "From other partners, the authorities or the steward.")
+
+
+class ConfirmationForm(FlaskForm):
+    """An action that cannot be undone: its confirmation page sends `confirmed`, so no other form can skip it."""
+
+    confirmed = HiddenField()
+
+    def is_confirmed(self):
+        return self.confirmed.data == "yes"
+
+
+class MergeForm(ConfirmationForm):
+    target = StringField(
+        "Number of the thread to merge this one into",
+        [DataRequired("Enter the number of the thread to merge this one into"), Length(max=20)],
+        filters=[stripped],
+        description="The number is in the thread’s address, after /threads/.",
+    )
+
+
+class RedactForm(ConfirmationForm):
+    span = TextAreaField(
+        "Text to remove",
+        [Length(max=MAX_BODY)],
+        filters=[lambda value: value.strip() or None if isinstance(value, str) else value],
+        description="Copy the exact words from the post, for example a name or a number. Leave it empty to remove "
+        "the whole post. The text is deleted from the post, its earlier versions, the search index and e-mails not "
+        "yet sent; it cannot be brought back. You will be asked to confirm first.",
+    )
+    reason = StringField(
+        "Reason (shown in place of the text)",
+        [
+            DataRequired("Give the reason for the redaction: it is shown in place of the text"),
+            Length(max=200, message="Keep the reason under 200 characters"),
+        ],
+        filters=[one_line],
+    )
+
+    def __init__(self, *args, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.post = post
+
+    def validate_span(self, field):
+        if field.data and field.data not in self.post.body:
+            raise ValidationError("That text is not in the post. Copy the exact words from it")

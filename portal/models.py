@@ -454,25 +454,36 @@ class InboundMessage(BaseModel):
 
 
 class ReadLog(BaseModel):
-    """Who opened a restricted thread, and when."""
+    """Who opened a restricted thread: the first time in each hour, so a link followed at will writes no more."""
 
     user = ForeignKeyField(User)
     thread = ForeignKeyField(Thread)
     created = DateTimeField(default=now)
+    hour = DateTimeField()
 
     class Meta:
-        indexes = ((("thread", "created"), False), (("user", "created"), False))
+        indexes = (
+            (("thread", "created"), False),
+            (("user", "created"), False),
+            (("user", "thread", "hour"), True),
+        )
 
     @classmethod
-    def for_thread(cls, thread, limit=50):
-        """The latest opens of a thread, newest first, with who opened it."""
+    def record(cls, user, thread):
+        """Note that `user` opened `thread`, unless they already did this hour (safe when two opens race)."""
+        moment = now()
+        hour = moment.replace(minute=0, second=0, microsecond=0)
+        cls.insert(user=user.id, thread=thread.id, created=moment, hour=hour).on_conflict_ignore().execute()
+
+    @classmethod
+    def for_thread(cls, thread):
+        """Everyone who opened a thread, newest first, with who they are."""
         return (
             cls.select(cls, User, Organisation)
             .join(User)
             .join(Organisation)
             .where(cls.thread == thread.id)
-            .order_by(cls.created.desc())
-            .limit(limit)
+            .order_by(cls.created.desc(), cls.id.desc())
         )
 
 

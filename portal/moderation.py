@@ -153,18 +153,26 @@ def split_post(post, actor, kind, title):
     return thread
 
 
-def merge(source, target, actor):
-    """Move every post and event of `source` into `target`, in time order; `source` then redirects there."""
+def merge_refusal(source, target):
+    """Why `source` cannot be merged into `target`, or None when it can."""
     if source.id == target.id:
-        raise Conflict("A thread cannot be merged into itself.")
+        return "A thread cannot be merged into itself."
     if target.merged_into_id:
-        raise Conflict("That thread was itself merged into another one.")
+        return "That thread was itself merged into another one."
     if not may_carry(source, target):
-        raise Conflict("That thread is seen by organisations that cannot see this one, so they cannot be merged.")
+        return "That thread is seen by organisations that cannot see this one, so they cannot be merged."
     after = audience(target)
     if after is not None and not source.addressed_ids() <= after:
         # its addressees would join the restricted thread and see all of it
-        raise Conflict("This thread is addressed to organisations that cannot see that restricted thread.")
+        return "This thread is addressed to organisations that cannot see that restricted thread."
+    return None
+
+
+def merge(source, target, actor):
+    """Move every post and event of `source` into `target`, in time order; `source` then redirects there."""
+    refusal = merge_refusal(source, target)
+    if refusal:
+        raise Conflict(refusal)
     followers = notify.participants(source)  # before the posts move away
     with database.atomic():
         if Thread.select(Thread.merged_into).where(Thread.id == source.id).scalar():

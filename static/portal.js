@@ -154,3 +154,98 @@ document.addEventListener("click", function (event) {
   box.focus();
   box.selectionStart = box.selectionEnd = at + text.length;
 });
+
+// The idle-session warning (WCAG 2.2.1): a few minutes before a session ends for being unused, a dialog says when
+// and offers to stay signed in; when the time has passed it says so and offers to sign in again. Every answer from
+// the portal says how long the session has left (X-Session-Ends-In), so what the person does elsewhere counts.
+(function () {
+  "use strict";
+  var warnTimer = null;
+  var endTimer = null;
+  var endsAt = null;
+
+  function notice() {
+    return document.getElementById("session-notice");
+  }
+
+  function part(box, name) {
+    return box.querySelector("[data-session='" + name + "']");
+  }
+
+  // The dialog is named and described by the part it shows.
+  function show(box, name) {
+    var other = name === "warning" ? "ended" : "warning";
+    var prefix = name === "warning" ? "session-notice" : "session-ended";
+    part(box, name).hidden = false;
+    part(box, other).hidden = true;
+    box.setAttribute("aria-labelledby", prefix + "-title");
+    box.setAttribute("aria-describedby", prefix + "-text");
+    if (!box.open) {
+      box.showModal();
+    }
+  }
+
+  function warn() {
+    var box = notice();
+    if (!box || box.open) {
+      return;
+    }
+    part(box, "time").textContent = endsAt.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+    show(box, "warning");
+    part(box, "warning").querySelector("button").focus();
+  }
+
+  function ended() {
+    var box = notice();
+    if (!box) {
+      return;
+    }
+    var link = part(box, "ended").querySelector("a");
+    link.href = link.pathname + "?next=" + encodeURIComponent(location.pathname + location.search);
+    show(box, "ended");
+    link.focus();
+  }
+
+  function schedule(seconds) {
+    var box = notice();
+    if (!box || isNaN(seconds)) {
+      return;
+    }
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    var lead = Number(box.getAttribute("data-warn-seconds")) || 0;
+    endsAt = new Date(Date.now() + seconds * 1000);
+    if (seconds > lead) {
+      if (box.open && part(box, "ended").hidden) {
+        box.close();
+      }
+      warnTimer = setTimeout(warn, (seconds - lead) * 1000);
+    } else {
+      warn();
+    }
+    endTimer = setTimeout(ended, seconds * 1000);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var box = notice();
+    if (box) {
+      schedule(parseInt(box.getAttribute("data-ends-in"), 10));
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var left = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Session-Ends-In");
+    if (left) {
+      schedule(parseInt(left, 10));
+    }
+  });
+
+  // Escape closes the warning; like the button, it means the person is here.
+  document.addEventListener("cancel", function (event) {
+    var box = notice();
+    if (event.target === box && part(box, "ended").hidden) {
+      event.preventDefault();
+      part(box, "warning").querySelector("button").click();
+    }
+  }, true);
+})();

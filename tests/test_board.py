@@ -258,8 +258,6 @@ def test_resolving_from_the_board_removes_the_row(as_person, region):
         ("owner", {"owner": "999999"}, "Choose a steward as the owner."),
         ("owner", {"owner": "abc"}, "Choose a steward as the owner."),
         ("addressees", {"organisation": "999999"}, "Choose an organisation"),
-        ("status", {"action": "close", "reason": "bored"}, "Choose why you are closing the request."),
-        ("status", {"action": "close", "reason": "other", "note": " "}, "Say why you are closing the request."),
         ("notes", {"text": ""}, "Write the note first."),
     ],
 )

@@ -159,6 +159,10 @@ WRITTEN_AFTER = {
         "INSERT INTO password_reset_request (id, email, created) VALUES "
         "(1, 'raj@riverside.gov.uk', '2026-01-12 11:00:00')",
     ],
+    "0013_read_log_hourly": [
+        "INSERT INTO read_log (id, user_id, thread_id, created, hour) VALUES "
+        "(2, 1, 3, '2026-01-09 11:20:00', '2026-01-09 11:00:00')",
+    ],
 }
 
 
@@ -320,6 +324,15 @@ def starts_with_no_reset_requests(db):
     assert rows(db, "SELECT email FROM password_reset_request") == []
 
 
+def keeps_one_open_per_person_thread_and_hour(db):
+    assert rows(db, "SELECT id, hour FROM read_log ORDER BY id") == [(1, "2026-01-09 10:00:00")]
+    with pytest.raises(IntegrityError), db.atomic():
+        db.execute_sql(
+            "INSERT INTO read_log (id, user_id, thread_id, created, hour) "
+            "VALUES (3, 1, 3, '2026-01-09 10:30:00', '2026-01-09 10:00:00')"
+        )
+
+
 PROMISES = {
     "0002_stewards_desk": starts_the_clocks_of_requests_already_open,
     "0003_notifications": gives_everyone_the_default_email_settings,
@@ -332,6 +345,7 @@ PROMISES = {
     "0010_board_index": answers_the_board_from_its_index,
     "0011_addressed_live": marks_the_live_requests_addressees,
     "0012_password_reset_requests": starts_with_no_reset_requests,
+    "0013_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
 }
 
 

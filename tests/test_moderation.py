@@ -142,7 +142,7 @@ def test_merge_moves_posts_in_time_order_and_the_old_address_redirects(as_person
         tracking.reply(source, author, "Duplicate reply")
     events_before = Event.select().count()
     client = as_person(steward)
-    response = client.post("/threads/%d/merge" % source.id, data={"target": target.id})
+    response = client.post("/threads/%d/merge" % source.id, data={"target": target.id, "confirmed": "yes"})
     assert response.headers["Location"] == "/threads/%d" % target.id
     bodies = [Post.get_by_id(i).body for i in post_ids(target)]
     assert bodies == ["What is happening.", "What is happening.", "Target reply", "Duplicate reply"]
@@ -151,7 +151,9 @@ def test_merge_moves_posts_in_time_order_and_the_old_address_redirects(as_person
     redirect = client.get("/threads/%d" % source.id)
     assert redirect.status_code == 301 and redirect.headers["Location"] == "/threads/%d" % target.id
     assert "Duplicate</a>" not in client.get("/threads").text
-    again = client.post("/threads/%d/merge" % source.id, data={"target": target.id}, follow_redirects=True)
+    again = client.post(
+        "/threads/%d/merge" % source.id, data={"target": target.id, "confirmed": "yes"}, follow_redirects=True
+    )
     assert "That thread was already merged into this one." in again.text
 
 
@@ -159,8 +161,8 @@ def test_merge_refuses_to_widen_a_restricted_thread(as_person, steward):
     charity = make_org()
     secret = make_request(make_user(charity), [make_org()], visibility="restricted")
     public = make_thread(make_user(charity))
-    response = as_person(steward).post("/threads/%d/merge" % secret.id, data={"target": public.id})
-    assert response.status_code == 303
+    response = as_person(steward).post("/threads/%d/merge" % secret.id, data={"target": public.id, "confirmed": "yes"})
+    assert response.status_code == 422
     assert Thread.get_by_id(secret.id).merged_into_id is None
     with pytest.raises(moderation.Conflict):
         moderation.merge(public, public, steward)
@@ -228,9 +230,7 @@ def test_merge_refuses_to_widen_a_restricted_target(as_person, steward):
     charity, council, other = make_org(), make_org(), make_org()
     secret = make_request(make_user(charity), [council], visibility="restricted", title="Secret")
     public = make_request(make_user(charity), [other], title="Public")
-    response = as_person(steward).post(
-        "/threads/%d/merge" % public.id, data={"target": secret.id}, follow_redirects=True
-    )
+    response = as_person(steward).post("/threads/%d/merge" % public.id, data={"target": secret.id, "confirmed": "yes"})
     assert "cannot see that restricted thread" in response.text
     assert Thread.get_by_id(public.id).merged_into_id is None
     assert as_person(make_user(other)).get("/threads/%d" % secret.id).status_code == 404

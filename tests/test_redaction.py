@@ -26,7 +26,9 @@ def test_redacting_a_span_removes_it_everywhere(as_person):
     Outbox.create(to_address="x@example.org", subject="s", text="about %s" % SECRET, html="<p>%s</p>" % SECRET)
     steward = as_person(make_steward(name="Sam Steward"))
     assert "<mark>Zebediah</mark>" in steward.get("/search?q=Zebediah").text
-    response = steward.post("/posts/%d/redact" % post.id, data={"span": SECRET, "reason": "a client name"})
+    response = steward.post(
+        "/posts/%d/redact" % post.id, data={"span": SECRET, "reason": "a client name", "confirmed": "yes"}
+    )
     assert response.status_code == 303
     placeholder = "[redacted by the steward: a client name]"
     assert Post.get_by_id(post.id).body == "Second draft: %s again, and a bed" % placeholder
@@ -46,13 +48,14 @@ def test_redacting_a_whole_post_and_bad_requests(as_person):
     thread = make_request(author, [make_org()], body="All about %s" % SECRET)
     reply = tracking.reply(thread, author, "Nothing to see")
     steward = as_person(make_steward())
-    missing = steward.post(
-        "/posts/%d/redact" % reply.id, data={"span": SECRET, "reason": "name"}, follow_redirects=True
-    )
+    missing = steward.post("/posts/%d/redact" % reply.id, data={"span": SECRET, "reason": "name"})
     assert "That text is not in the post" in missing.text
-    no_reason = steward.post("/posts/%d/redact" % reply.id, data={"reason": ""}, follow_redirects=True)
+    no_reason = steward.post("/posts/%d/redact" % reply.id, data={"reason": ""})
     assert "Give the reason for the redaction" in no_reason.text
     post = Post.get(Post.thread == thread.id, Post.id != reply.id)
-    steward.post("/posts/%d/redact" % post.id, data={"reason": "posted by mistake"})
+    steward.post("/posts/%d/redact" % post.id, data={"reason": "posted by mistake", "confirmed": "yes"})
     assert Post.get_by_id(post.id).body == "[redacted by the steward: posted by mistake]"
-    assert as_person(author).post("/posts/%d/redact" % post.id, data={"reason": "x"}).status_code == 403
+    assert (
+        as_person(author).post("/posts/%d/redact" % post.id, data={"reason": "x", "confirmed": "yes"}).status_code
+        == 403
+    )

@@ -72,7 +72,7 @@ def test_anonymising_someone_who_left_keeps_their_posts(as_person):
     person = make_user(organisation, name="Lee Leaver", email="lee@example.org")
     thread = make_thread(person, title="Lee's update")
     steward = as_person(make_steward())
-    assert steward.post("/people/%d/anonymise" % person.id).status_code == 303
+    assert steward.post("/people/%d/anonymise" % person.id, data={"confirmed": "yes"}).status_code == 303
     gone = User.get_by_id(person.id)
     assert gone.name == "Former member of Hope Charity" and "lee" not in gone.email and not gone.active
     page = steward.get("/threads/%d" % thread.id).text

@@ -170,7 +170,7 @@ def test_a_split_reply_is_found_in_the_thread_it_starts(as_person, member):
 def test_a_merged_thread_is_gone_and_its_posts_are_found_in_the_thread_it_joined(as_person, member):
     source = make_thread(member, title="Duplicate about laundry", body="Laundry vouchers run out")
     target = make_thread(member, title="Day centre services", body="Showers are open")
-    as_person(make_steward()).post("/threads/%d/merge" % source.id, data={"target": target.id})
+    as_person(make_steward()).post("/threads/%d/merge" % source.id, data={"target": target.id, "confirmed": "yes"})
     client = as_person(member)
     assert found(client, "laundry vouchers") == [target.id]
     assert found(client, "duplicate") == []  # the merged thread's title went with it

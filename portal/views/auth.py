@@ -74,16 +74,56 @@ def remember_device(response, person):
     return response
 
 
+# Background polls (live updates, the notification count) are not someone using the portal: counted as use, they
+# would keep a page left open on a shared computer signed in for ever.
+POLLS = {"notifications.count", "threads.live", "threads.live_rows", "board.live"}
+
+
 def session_expired():
-    """Sessions end after a while unused and after an absolute lifetime; `seen` is refreshed once a minute."""
+    """Sessions end after a while unused and after an absolute lifetime; `seen` is refreshed once a minute, by what
+    a person does (not by polls)."""
     moment = clock.seconds()
     started, seen = session.get("started", 0), session.get("seen", 0)
     settings = current_app.config
     if moment - started > settings["SESSION_MAX_HOURS"] * 3600 or moment - seen > settings["SESSION_IDLE_MINUTES"] * 60:
         return True
-    if moment - seen > 60:
+    if moment - seen > 60 and request.endpoint not in POLLS:
         session["seen"] = moment
     return False
+
+
+def idle_seconds_left():
+    """How long this session has before it ends for being unused, or None when nobody is signed in."""
+    if "seen" not in session or "_user_id" not in session:
+        return None
+    return max(0, round(session["seen"] + current_app.config["SESSION_IDLE_MINUTES"] * 60 - clock.seconds()))
+
+
+@bp.after_app_request
+def tell_when_the_session_ends(response):
+    """Every answer says how long the session has left, so the page's warning follows what the person did."""
+    left = idle_seconds_left()
+    if left is not None:
+        response.headers["X-Session-Ends-In"] = str(left)
+    return response
+
+
+@bp.app_context_processor
+def session_limit():
+    """The idle limit in words, for the page to say (the warning needs JavaScript; this does not)."""
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    if minutes % 60 == 0:
+        words = "%d hour%s" % (minutes // 60, "" if minutes == 60 else "s")
+    else:
+        words = "%d minute%s" % (minutes, "" if minutes == 1 else "s")
+    return {"session_limit": words, "session_ends_in": idle_seconds_left}
+
+
+@bp.post("/session/stay")
+def stay_signed_in():
+    """The warning's "Stay signed in": counts as using the portal, so the session starts its idle time again."""
+    session["seen"] = clock.seconds()
+    return "", 204
 
 
 def start_session(person):

@@ -9,9 +9,9 @@ from peewee import JOIN
 from .. import moderation, outbox, retention, rules, timeline
 from ..clock import london_midnight, now, read_day
 from ..db import checkpoint
-from ..forms import one_line
+from ..forms import MergeForm, RedactForm, one_line
 from ..htmx import render
-from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, Thread, User
+from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, ReadLog, Thread, User
 from ..paging import Page, id_from, page_number
 from .requests import act, refuse
 from .threads import get_post, get_visible_thread
@@ -62,24 +62,54 @@ def unlink(thread_id, other_id):
     return act(thread, lambda: moderation.unlink(thread, other, current_user), "Unlinked from “%s”." % other.title)
 
 
-@bp.post("/threads/<int:thread_id>/merge")
+@bp.route("/threads/<int:thread_id>/merge", methods=["GET", "POST"])
 def merge(thread_id):
+    """Which thread to merge into, then a page saying what the merge will do; only its "Yes, merge" merges."""
     thread = get_visible_thread(thread_id)
-    target = other_thread()
-    if target is None:
-        return refuse(thread, "Enter the number of an existing thread to merge this one into.")
-    try:
-        moderation.merge(thread, target, current_user)
-    except moderation.Conflict as conflict:
-        return refuse(thread, str(conflict))
-    flash("“%s” is merged into this thread." % thread.title, "success")
-    return redirect(url_for("threads.show", thread_id=target.id), 303)
+    sent = request.method == "POST"
+    form = MergeForm(request.form if sent else request.args, meta={"csrf": sent})
+    target = None
+    if (sent or "target" in request.args) and form.validate():
+        target_id = id_from(form.target.data)
+        target = Thread.listing().where(Thread.id == target_id).first() if target_id else None
+        missing = "Enter the number of an existing thread"
+        refusal = missing if target is None else moderation.merge_refusal(thread, target)
+        if refusal:
+            form.target.errors.append(refusal)
+            target = None
+    if target and sent and form.is_confirmed():
+        try:
+            moderation.merge(thread, target, current_user)
+        except moderation.Conflict as conflict:
+            form.target.errors.append(str(conflict))
+            target = None
+        else:
+            flash("“%s” is merged into this thread." % thread.title, "success")
+            return redirect(url_for("threads.show", thread_id=target.id), 303)
+    status = 422 if form.errors else 200
+    return render_template("moderation/merge.html", thread=thread, target=target, form=form), status
+
+
+@bp.get("/threads/<int:thread_id>/opened")
+def opened(thread_id):
+    """Everyone who opened a restricted thread, newest first, a page at a time."""
+    thread = get_visible_thread(thread_id)
+    if thread.visibility != "restricted":
+        abort(404)
+    page = Page.of(ReadLog.for_thread(thread), page_number(request.args), current_app.config["PAGE_SIZE"] * 2)
+    return render_template("moderation/opened.html", thread=thread, page=page)
 
 
 @bp.get("/posts/<int:post_id>/moderate")
 def moderate_post(post_id):
     post, thread = get_post(post_id)
-    return render_template("moderation/post.html", post=post, thread=thread, THREAD_KINDS=THREAD_KINDS)
+    return moderation_page(post, thread, RedactForm(formdata=None, post=post))
+
+
+def moderation_page(post, thread, redact_form):
+    return render_template(
+        "moderation/post.html", post=post, thread=thread, redact_form=redact_form, THREAD_KINDS=THREAD_KINDS
+    )
 
 
 def back_to_post(post, message, category="success"):
@@ -110,15 +140,20 @@ def hide(post_id, change):
 
 @bp.post("/posts/<int:post_id>/redact")
 def redact(post_id):
+    """The text and reason go first to a page saying what will go for good; only its "Yes, redact" redacts.
+
+    A POST, not a GET, brings that page: the text to remove must not sit in an address (history, proxy logs)."""
     post, thread = get_post(post_id)
-    reason = one_line(request.form.get("reason", ""))
-    span = request.form.get("span", "").strip() or None
-    if not reason or len(reason) > 200:
-        return refuse_on_post(post, "Give the reason for the redaction (under 200 characters): it replaces the text.")
+    form = RedactForm(post=post)
+    if not form.validate_on_submit():
+        return moderation_page(post, thread, form), 422
+    if not form.is_confirmed():
+        return render_template("moderation/redact.html", post=post, thread=thread, form=form)
     try:
-        moderation.redact(post, current_user, reason, span)
+        moderation.redact(post, current_user, form.reason.data, form.span.data)
     except moderation.Conflict as conflict:
-        return refuse_on_post(post, str(conflict))
+        form.span.errors.append(str(conflict))
+        return moderation_page(post, thread, form), 422
     checkpoint()  # so the removed text is gone from the database file as well
     return back_to_post(post, "The text is redacted everywhere the portal kept it.")
 

@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import accounts, rules
-from ..forms import PersonForm
-from ..models import Organisation, User
+from ..forms import ConfirmationForm, PersonForm
+from ..models import Organisation, Post, User
 
 bp = Blueprint("people", __name__)
 
@@ -93,14 +93,20 @@ def export(person_id):
     )
 
 
-@bp.post("/people/<int:person_id>/anonymise")
+@bp.route("/people/<int:person_id>/anonymise", methods=["GET", "POST"])
 def anonymise(person_id):
+    """A page saying what anonymising removes for good; only its "Yes, anonymise" does it."""
     person = get_person(person_id)
     if person.id == current_user.id:
         flash("You cannot anonymise yourself.", "error")
         return redirect(url_for(".edit", person_id=person.id), 303)
-    accounts.anonymise(person, current_user)
-    flash(
-        "Their name and e-mail address are removed; their posts show a former member of their organisation.", "success"
-    )
-    return redirect(url_for(".index"), 303)
+    form = ConfirmationForm()
+    if form.validate_on_submit() and form.is_confirmed():
+        accounts.anonymise(person, current_user)
+        flash(
+            "Their name and e-mail address are removed; their posts show a former member of their organisation.",
+            "success",
+        )
+        return redirect(url_for(".index"), 303)
+    posts = Post.select().where(Post.author == person.id).count()
+    return render_template("people/anonymise.html", person=person, posts=posts)

@@ -18,7 +18,7 @@ from ..models import CLOSE_REASONS, Event, Organisation, User
 from ..paging import id_from
 from .auth import safe_next
 from .board import board_row, today
-from .threads import get_visible_thread
+from .threads import get_visible_thread, show_thread
 
 bp = Blueprint("requests", __name__)
 
@@ -89,6 +89,20 @@ def refuse(thread, message):
     return redirect(safe_next(request.form.get("next")) or url_for("threads.show", thread_id=thread.id), 303)
 
 
+def refuse_closing(thread, closing):
+    """A close without a reason: the close form again, what was sent kept, the problem said next to its field."""
+    if request.form.get("view") == "row":
+        context = {"thread": board_row(thread.id), "owners": list(User.stewards()), "closing": closing}
+        if wants_fragment():
+            return render_block("board/index.html", "row", today=today(), tools_open=True, **context), 422
+        back = safe_next(request.form.get("next")) or url_for("board.index")
+        return render_template("board/tools.html", back=back, **context), 422
+    fresh = get_visible_thread(thread.id)
+    if wants_fragment():
+        return render_block("threads/show.html", "header", thread=fresh, tools_open=True, closing=closing), 422
+    return show_thread(fresh, ReplyForm(formdata=None), 422, tools_open=True, closing=closing)
+
+
 @bp.post("/threads/<int:thread_id>/status")
 def change_status(thread_id):
     thread = get_visible_thread(thread_id)
@@ -101,12 +115,15 @@ def change_status(thread_id):
         if not rules.is_steward(current_user):
             abort(403)
         reason, note = request.form.get("reason", ""), one_line(request.form.get("note", ""))
+        errors = {}
         if reason not in CLOSE_REASONS:
-            return refuse(thread, "Choose why you are closing the request.")
+            errors["reason"] = "Choose why you are closing the request"
         if reason == "other" and not note:
-            return refuse(thread, "Say why you are closing the request.")
+            errors["note"] = "Say why you are closing the request"
         if len(note) > 500:
-            return refuse(thread, "Keep the reason under 500 characters.")
+            errors["note"] = "Keep the reason under 500 characters"
+        if errors:
+            return refuse_closing(thread, {"reason": reason, "note": note, "errors": errors})
         return act(thread, lambda: tracking.close(thread, current_user, reason, note or None), "The request is closed.")
     change = tracking.resolve if action == "resolve" else tracking.reopen
     message = "The request is resolved." if action == "resolve" else "The request is reopened."

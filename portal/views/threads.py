@@ -9,7 +9,6 @@ from jinja2_fragments.flask import render_block
 from peewee import JOIN, Value, fn
 
 from .. import guard, learning, moderation, notify, rules, timeline, tracking
-from ..clock import now
 from ..db import run_kept, slot
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
@@ -210,7 +209,7 @@ def new():
     return render_template("threads/new.html", form=form), 422 if form.is_submitted() else 200
 
 
-def show_thread(thread, reply_form, status=200, first_unread=None):
+def show_thread(thread, reply_form, status=200, first_unread=None, **context):
     number = page_number(request.args)
     size = current_app.config["POSTS_PER_PAGE"]
     items, has_next = timeline.page(thread, current_user, number, size)
@@ -227,6 +226,7 @@ def show_thread(thread, reply_form, status=200, first_unread=None):
         first_unread=first_unread,
         watch_level=thread.watch_level,
         **learning_context(thread) if number == 1 else {},
+        **context,
     ), status
 
 
@@ -284,7 +284,7 @@ def show(thread_id):
         first_unread = timeline.first_unread(thread, current_user, current_app.config["POSTS_PER_PAGE"])
         notify.read_thread(current_user, thread)
     if not wants_fragment() and thread.visibility == "restricted":
-        ReadLog.create(user=current_user.id, thread=thread.id, created=now())
+        ReadLog.record(current_user, thread)
     return show_thread(thread, ReplyForm(formdata=None), first_unread=first_unread)
 
 

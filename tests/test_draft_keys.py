@@ -46,3 +46,10 @@ def test_a_draft_key_cannot_be_worked_out_without_the_apps_secret(app, monkeypat
         key = accounts.draft_key(ann)
         monkeypatch.setitem(config.current, "SECRET_KEY", "another secret")
         assert accounts.draft_key(ann) != key
+
+
+def test_the_privacy_notice_says_what_is_kept_in_the_browser_and_for_how_long(client):
+    notice = client.get("/privacy").text
+    assert "What is kept in your browser" in notice
+    assert "It is kept encrypted, in this browser only" in notice
+    assert "when someone else signs in on this browser, or after 7 days" in notice

@@ -14,7 +14,21 @@ from htmx_flask import Htmx
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import clock, config, display, guard, mail, models, moderation, operations, rules, tally, timeline, tracking
+from . import (
+    accounts,
+    clock,
+    config,
+    display,
+    guard,
+    mail,
+    models,
+    moderation,
+    operations,
+    rules,
+    tally,
+    timeline,
+    tracking,
+)
 from .db import database, open_database, run_kept, slot
 from .htmx import add_vary
 from .paging import MAX_ID, id_from, page_url
@@ -301,6 +315,7 @@ def _add_template_helpers(app):
         kind_tag=display.kind_tag,
         status_tag=display.status_tag,
         may=rules,
+        draft_key=accounts.draft_key,
         describe=timeline.describe,
         waiting_on=tracking.waiting_on,
         steward_choices=tracking.steward_choices,

@@ -1,6 +1,7 @@
 """People, organisations and passwords: sign-in, set-password links and their events. No Flask here."""
 
 import hashlib
+import hmac
 import json
 import logging
 import re
@@ -13,7 +14,7 @@ from markupsafe import escape
 from peewee import fn
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import mail, throttle
+from . import config, mail, throttle
 from .clock import now
 from .db import database
 from .models import (
@@ -79,6 +80,13 @@ def authenticate(email, password, address, device=None):
 def end_sessions(person):
     """Sign the person out everywhere: every session carries the version it was made with."""
     User.update(session_version=User.session_version + 1).where(User.id == person.id).execute()
+
+
+def draft_key(person):
+    """The key this person's unsent drafts are kept under in the browser: the same in every session of theirs,
+    and one nobody else can work out (it is signed with the app's secret)."""
+    secret = config.current["SECRET_KEY"].encode()
+    return hmac.new(secret, b"drafts:%d" % person.id, hashlib.sha256).hexdigest()
 
 
 def save_organisation(form_data, actor, organisation=None):

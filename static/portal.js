@@ -3,24 +3,195 @@
   "use strict";
 
   // Drafts: what someone types in a message box is kept in this browser until the post is saved, so a dropped
-  // connection, a reload or a session that ran out loses nothing.
-  function draftKey(box) {
-    return "draft:" + (box.form ? box.form.getAttribute("action") : location.pathname) + ":" + box.name;
+  // connection, a reload or a session that ran out loses nothing. A draft belongs to the person who typed it:
+  // each signed-in page carries that person's key (data-draft-key), drafts are encrypted with a key made from
+  // it and kept under a hash of it, and they are dropped when another person's page opens, on signing out and
+  // after a week. Without WebCrypto (a page not served over HTTPS) no draft is kept at all.
+  var DRAFTS = "portal:drafts";
+  var WEEK = 7 * 24 * 60 * 60 * 1000;
+  var subtle = window.isSecureContext && window.crypto && window.crypto.subtle;
+  var encoder = new TextEncoder();
+  var personal = { secret: null, keys: null };
+  // One draft operation at a time, in the order they were asked for: a save never lands after the forgetting.
+  var queue = Promise.resolve();
+
+  // Drafts kept in plain text, by page address alone, by earlier versions of this script.
+  Object.keys(localStorage).forEach(function (name) {
+    if (name.indexOf("draft:") === 0) {
+      localStorage.removeItem(name);
+    }
+  });
+  if (!subtle) {
+    localStorage.removeItem(DRAFTS);
+  }
+
+  function inTurn(job) {
+    queue = queue.then(job).catch(function () {
+      // a draft that cannot be kept or read is not worth breaking the page for
+    });
+    return queue;
+  }
+
+  function hex(buffer) {
+    return Array.from(new Uint8Array(buffer), function (byte) {
+      return byte.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  function toBase64(buffer) {
+    var bytes = new Uint8Array(buffer);
+    var text = "";
+    for (var at = 0; at < bytes.length; at++) {
+      text += String.fromCharCode(bytes[at]);
+    }
+    return btoa(text);
+  }
+
+  function fromBase64(text) {
+    return Uint8Array.from(atob(text), function (letter) {
+      return letter.charCodeAt(0);
+    });
+  }
+
+  // The keys of the person whose page this is, or null on a page that belongs to nobody (signed out).
+  function personalKeys() {
+    var holder = document.querySelector("[data-draft-key]");
+    var secret = subtle && holder && holder.getAttribute("data-draft-key");
+    if (!secret) {
+      return Promise.resolve(null);
+    }
+    if (personal.secret !== secret) {
+      var derive = function (base, purpose, algorithm, uses) {
+        var params = { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: encoder.encode(purpose) };
+        return subtle.deriveKey(params, base, algorithm, false, uses);
+      };
+      var keys = subtle.importKey("raw", encoder.encode(secret), "HKDF", false, ["deriveKey"]).then(function (base) {
+        return Promise.all([
+          subtle.digest("SHA-256", encoder.encode("drafts owner:" + secret)),
+          derive(base, "drafts text", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]),
+          derive(base, "drafts names", { name: "HMAC", hash: "SHA-256" }, ["sign"]),
+        ]);
+      });
+      personal = {
+        secret: secret,
+        keys: keys.then(function (made) {
+          return { owner: hex(made[0]), text: made[1], names: made[2] };
+        }),
+      };
+    }
+    return personal.keys;
+  }
+
+  // This person's drafts as stored, without anyone else's and without those older than a week.
+  function storedDrafts(keys) {
+    var stored = null;
+    try {
+      stored = JSON.parse(localStorage.getItem(DRAFTS));
+    } catch (unreadable) {
+      stored = null;
+    }
+    var drafts = {};
+    if (stored && stored.owner === keys.owner && stored.drafts) {
+      var oldest = Date.now() - WEEK;
+      Object.keys(stored.drafts).forEach(function (slot) {
+        if (stored.drafts[slot].saved > oldest) {
+          drafts[slot] = stored.drafts[slot];
+        }
+      });
+    }
+    return { owner: keys.owner, drafts: drafts };
+  }
+
+  function store(kept) {
+    if (Object.keys(kept.drafts).length) {
+      localStorage.setItem(DRAFTS, JSON.stringify(kept));
+    } else {
+      localStorage.removeItem(DRAFTS);
+    }
+  }
+
+  // Which box a draft is for, named so that the stored entry does not say which thread it is about.
+  function boxName(box) {
+    return (box.form ? box.form.getAttribute("action") : location.pathname) + ":" + box.name;
+  }
+
+  function slotFor(keys, name) {
+    return subtle.sign("HMAC", keys.names, encoder.encode(name)).then(hex);
+  }
+
+  // Keep (or, with no text, forget) a draft for the person whose page it was typed on.
+  function keepDraft(person, name, text) {
+    return person.then(function (keys) {
+      if (!keys) {
+        return null;
+      }
+      return slotFor(keys, name).then(function (slot) {
+        if (!text) {
+          var kept = storedDrafts(keys);
+          delete kept.drafts[slot];
+          return store(kept);
+        }
+        var iv = crypto.getRandomValues(new Uint8Array(12));
+        var params = { name: "AES-GCM", iv: iv, additionalData: encoder.encode(slot) };
+        return subtle.encrypt(params, keys.text, encoder.encode(text)).then(function (sealed) {
+          var kept = storedDrafts(keys);
+          kept.drafts[slot] = { saved: Date.now(), iv: toBase64(iv), text: toBase64(sealed) };
+          store(kept);
+        });
+      });
+    });
   }
 
   function restoreDrafts(root) {
-    root.querySelectorAll("textarea[data-draft]").forEach(function (box) {
-      var saved = localStorage.getItem(draftKey(box));
-      if (saved && !box.value) {
-        box.value = saved;
-      }
+    var person = personalKeys();
+    var boxes = Array.from(root.querySelectorAll("textarea[data-draft]"));
+    inTurn(function () {
+      return person.then(function (keys) {
+        if (!keys) {
+          return null;
+        }
+        var kept = storedDrafts(keys);
+        store(kept); // what was someone else's, or too old, goes now
+        return Promise.all(
+          boxes.map(function (box) {
+            return slotFor(keys, boxName(box)).then(function (slot) {
+              var draft = kept.drafts[slot];
+              if (!draft || box.value) {
+                return null;
+              }
+              var params = { name: "AES-GCM", iv: fromBase64(draft.iv), additionalData: encoder.encode(slot) };
+              return subtle.decrypt(params, keys.text, fromBase64(draft.text)).then(function (opened) {
+                if (!box.value) {
+                  box.value = new TextDecoder().decode(opened);
+                }
+              });
+            });
+          })
+        );
+      });
     });
   }
 
   document.addEventListener("input", function (event) {
     var box = event.target;
     if (box.matches && box.matches("textarea[data-draft]")) {
-      localStorage.setItem(draftKey(box), box.value);
+      var person = personalKeys();
+      var name = boxName(box);
+      var text = box.value;
+      inTurn(function () {
+        return keepDraft(person, name, text);
+      });
+    }
+  });
+
+  // Signing out takes this person's drafts with them: before the form is sent, and again after any save that
+  // was still under way.
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches("form[data-forget-drafts]")) {
+      localStorage.removeItem(DRAFTS);
+      inTurn(function () {
+        localStorage.removeItem(DRAFTS);
+      });
     }
   });
 
@@ -35,8 +206,12 @@
     if (xhr.status === 204 || xhr.getResponseHeader("HX-Redirect") || /\/login/.test(xhr.responseURL || "")) {
       return;
     }
+    var person = personalKeys();
     form.querySelectorAll("textarea[data-draft]").forEach(function (box) {
-      localStorage.removeItem(draftKey(box));
+      var name = boxName(box);
+      inTurn(function () {
+        return keepDraft(person, name, "");
+      });
     });
   });
 

@@ -30,3 +30,12 @@ def test_sign_out_ends_the_session(page, demo_region):
     page.goto("/board")
     expect(page).to_have_url(re.compile(r"/login\?next=%2Fboard"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_after_signing_in_the_page_sends_the_new_sessions_token(page, demo_region):
+    # signing in starts a new session: the page must not keep sending the sign-in page's form token
+    sign_in(page, demo.ST_HELENS)
+    page.get_by_role("link", name="Sit-up bed").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sit-up bed / crash pad")
+    page.get_by_label("Your reply").fill("He is at the day centre until 6pm, or ring him on 07700 900123.")
+    expect(page.get_by_role("status").filter(has_text="Check before you post")).to_be_visible()

@@ -174,3 +174,9 @@ def test_resets_from_one_address_are_throttled(app):
     assert [answer.status_code for answer in answers[:20]] == [303] * 20
     assert answers[20].status_code == 429 and "from your network" in answers[20].text
     assert from_address(app, "203.0.113.9").post("/forgot-password", data={"email": "a@b.org"}).status_code == 303
+
+
+def test_the_privacy_notice_says_what_the_throttle_and_the_known_browser_cookie_keep(client):
+    notice = client.get("/privacy").text
+    assert "marks this browser as one you have signed in on (for 180 days" in notice
+    assert "a count of them under a one-way code" in notice

@@ -100,7 +100,7 @@ def test_anonymising_removes_their_names_and_addresses_from_the_audit_log_and_th
     assert "Lee Léaver-Jones replied" in Outbox.get_by_id(waiting_for_ana).text
     events = [event.id for event in Event.select().order_by(Event.id)]
 
-    response = as_person(steward_person).post("/people/%d/anonymise" % person.id)
+    response = as_person(steward_person).post("/people/%d/anonymise" % person.id, data={"confirmed": "yes"})
     assert response.status_code == 303, response.text
 
     said = ["lee leaver", "lee@example.org", "lee léaver-jones", "lee.lj@example.org", handle, "/set-"]

@@ -109,11 +109,21 @@ def body_field(label):
     )
 
 
+def title_field():
+    return StringField(
+        "Title",
+        [DataRequired("Give it a title"), Length(max=200, message="Keep the title under 200 characters")],
+        filters=[one_line],
+    )
+
+
 class GuardedText:
-    """Forms whose text goes through the personal-data guard: held until changed or confirmed as needed."""
+    """Forms whose text (and title, if they have one) goes through the personal-data guard: held until changed or
+    confirmed as needed."""
 
     confirm_personal = BooleanField("I have checked: these details are needed here, and I may share them")
     personal_data = ()
+    title_personal_data = ()
 
     def validate_body(self, field):
         self.personal_data = guard.findings(field.data or "")
@@ -122,6 +132,19 @@ class GuardedText:
                 "This looks like %s. Use initials or your case reference instead, or tick the box below if the "
                 "details are needed." % guard.describe(self.personal_data)
             )
+
+    def validate_title(self, field):
+        self.title_personal_data = guard.findings(field.data or "")
+        if self.title_personal_data and not self.confirm_personal.data:
+            raise ValidationError(
+                "This title looks like it has %s, and titles show in every list and e-mail. Use initials or your "
+                "case reference instead, or tick the box below if the details are needed."
+                % guard.describe(self.title_personal_data)
+            )
+
+    def guard_findings(self):
+        """Everything the guard found in the title and the text."""
+        return list(self.title_personal_data) + list(self.personal_data)
 
 
 class ThreadForm(GuardedText, FlaskForm):
@@ -132,11 +155,7 @@ class ThreadForm(GuardedText, FlaskForm):
         validators=[InputRequired("Choose update, need or question")],
         invalid="Choose update, need or question",
     )
-    title = StringField(
-        "Title",
-        [DataRequired("Give it a title"), Length(max=200, message="Keep the title under 200 characters")],
-        filters=[one_line],
-    )
+    title = title_field()
     body = body_field("Message")
     addressed_to = CheckboxList(
         "Addressed to",
@@ -167,6 +186,10 @@ class ReplyForm(GuardedText, FlaskForm):
 
 class EditPostForm(GuardedText, FlaskForm):
     body = body_field("Message")
+
+
+class TitleForm(GuardedText, FlaskForm):
+    title = title_field()
 
 
 class OrganisationForm(FlaskForm):
@@ -383,9 +406,9 @@ class RedactForm(ConfirmationForm):
         "Text to remove",
         [Length(max=MAX_BODY)],
         filters=[lambda value: value.strip() or None if isinstance(value, str) else value],
-        description="Copy the exact words from the post, for example a name or a number. Leave it empty to remove "
-        "the whole post. The text is deleted from the post, its earlier versions, the search index and e-mails not "
-        "yet sent; it cannot be brought back. You will be asked to confirm first.",
+        description="Copy the exact words from the post or one of its earlier versions, for example a name or a "
+        "number. Leave it empty to remove the whole post. The text is deleted from the post, its earlier versions, "
+        "the search index and e-mails not yet sent; it cannot be brought back. You will be asked to confirm first.",
     )
     reason = StringField(
         "Reason (shown in place of the text)",
@@ -401,5 +424,5 @@ class RedactForm(ConfirmationForm):
         self.post = post
 
     def validate_span(self, field):
-        if field.data and field.data not in self.post.body:
-            raise ValidationError("That text is not in the post. Copy the exact words from it")
+        if field.data and not self.post.versions_hold(field.data):
+            raise ValidationError("That text is not in the post or its earlier versions. Copy the exact words from it")

@@ -311,6 +311,11 @@ class Post(BaseModel):
             .join(Organisation)
         )
 
+    def versions_hold(self, text):
+        """Whether `text` is in the post or in any of its earlier versions: what a redaction can remove."""
+        earlier = PostRevision.select(PostRevision.body).where(PostRevision.post == self.id).tuples()
+        return text in self.body or any(text in body for (body,) in earlier)
+
 
 class PostRevision(BaseModel):
     post = ForeignKeyField(Post, backref="revisions")

@@ -57,8 +57,9 @@ def redact(post, actor, reason, span=None):
     placeholder = "[redacted by the steward: %s]" % reason
     with database.atomic():
         fresh = Post.get_by_id(post.id)
-        if span is not None and span not in fresh.body:
-            raise Conflict("That text is not in the post (it may have been redacted already).")
+        # text an edit took out is still in the post's history, which everyone who sees the post may read
+        if span is not None and not fresh.versions_hold(span):
+            raise Conflict("That text is not in the post or its earlier versions (it may have been redacted already).")
         new_body = fresh.body.replace(span, placeholder) if span else placeholder
         Post.update(body=new_body, body_html=render_markdown(new_body)).where(Post.id == post.id).execute()
         for revision in PostRevision.select().where(PostRevision.post == post.id):

@@ -200,6 +200,16 @@ def can_edit_post(user, post, thread):
     return can_reply(user, thread) and (post.author_id == user.id or is_steward(user))
 
 
+def can_see_post_history(user, post, thread):
+    """Everyone who may see the thread, but a hidden post's history is the steward's only."""
+    return can_see_thread(user, thread) and (not post.hidden or is_steward(user))
+
+
+def can_edit_title(user, thread):
+    """As for posts: the thread's author while they may reply, and the steward."""
+    return can_reply(user, thread) and (thread.author_id == user.id or is_steward(user))
+
+
 def speaks_for_asker(user, thread):
     return is_steward(user) or thread.organisation_id == user.organisation_id
 

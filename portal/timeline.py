@@ -6,7 +6,7 @@ from peewee import JOIN, fn
 
 from . import rules
 from .db import run_kept, slot
-from .models import CLOSE_REASONS, STATUSES, Event, Post, Thread, User
+from .models import CLOSE_REASONS, STATUSES, Event, Post, PostRevision, Thread, User
 
 # The events shown between the posts; the rest are only in the audit log.
 TIMELINE_ACTIONS = (
@@ -24,6 +24,7 @@ TIMELINE_ACTIONS = (
     "post_unhidden",
     "post_redacted",
     "post_edited",
+    "title_changed",
     "post_moved_in",
     "post_moved_out",
     "split_in",
@@ -100,9 +101,17 @@ def page(thread, user, number, size):
 
 
 def timeline_posts():
-    """The posts of the thread in slot "thread", "size" of them after skipping "skip"."""
+    """The posts of the thread in slot "thread", "size" of them after skipping "skip", each with who edited it
+    last (`last_editor_id`), for the steward's mark."""
+    last_editor = (
+        PostRevision.select(PostRevision.editor)
+        .where(PostRevision.post == Post.id)
+        .order_by(PostRevision.created.desc(), PostRevision.id.desc())
+        .limit(1)
+    )
     return (
         Post.with_authors()
+        .select_extend(last_editor.alias("last_editor_id"))
         .where(Post.thread == slot("thread"))
         .order_by(Post.created, Post.id)
         .limit(slot("size"))
@@ -192,7 +201,11 @@ TEXTS = {
     "password_link_created": lambda d: "made a set-password link",
     "password_set": lambda d: "set their password from a link",
     "password_changed": lambda d: "changed their password",
-    "personal_data_confirmed": lambda d: "kept a post with details the guard flagged (%s)" % ", ".join(d["kinds"]),
+    "personal_data_confirmed": lambda d: (
+        "kept %s with details the guard flagged (%s)"
+        % ("a post" if d.get("post") else "a title", ", ".join(d["kinds"]))
+    ),
+    "title_changed": lambda d: "changed the title from “%s” to “%s”" % (d["before"], d["after"]),
 }
 
 

@@ -183,6 +183,19 @@ def edit_post(post, editor, body):
     return post
 
 
+def retitle(thread, editor, title):
+    """Change a thread's title; its event keeps the title before and after, and search finds the new one."""
+    with database.atomic():
+        before = Thread.select(Thread.title).where(Thread.id == thread.id).scalar()
+        if before == title:
+            return False
+        Thread.update(title=title, changed_at=now()).where(Thread.id == thread.id).execute()
+        thread.title = title
+        search.reindex_thread(thread)
+        record("title_changed", editor, thread, before=before, after=title, by_steward=editor.id != thread.author_id)
+    return True
+
+
 def _end_waits(thread):
     ThreadAddressee.update(waiting_since=None).where(ThreadAddressee.thread == thread.id).execute()
 

@@ -78,7 +78,10 @@ def test_steward_edits_any_post_and_the_revision_names_the_steward(as_person, st
     assert revision.body == "Original words" and revision.editor_id == steward.id
     page = client.get("/threads/%d" % thread.id).text
     assert "Sam Steward edited a post" in page
-    assert "Replaced by Sam Steward" in client.get("/posts/%d/edit" % post.id).text
+    assert "Edited by the systems steward" in page
+    assert (
+        "Edited by <strong>the systems steward</strong> (Sam Steward)" in client.get("/posts/%d/history" % post.id).text
+    )
 
 
 def test_move_a_reply_keeps_every_post_once_and_records_both_sides(as_person, steward):

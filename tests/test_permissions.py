@@ -65,6 +65,21 @@ def test_edit_the_askers_post(as_person, world, who, code):
     assert (Post.get_by_id(post.id).body == "Changed") == (code == 303)
 
 
+@pytest.mark.parametrize("who, code", expect(asker=303, colleague=403, addressee=403, outsider=403, steward=303))
+def test_change_the_askers_title(as_person, world, who, code):
+    people, threads = world
+    response = as_person(people[who]).post("/threads/%d/title" % threads["open"].id, data={"title": "Changed"})
+    assert response.status_code == code
+    assert (Thread.get_by_id(threads["open"].id).title == "Changed") == (code == 303)
+
+
+@pytest.mark.parametrize("who, code", expect(asker=200, colleague=200, addressee=200, outsider=404, steward=200))
+def test_read_the_history_of_a_post_in_a_restricted_thread(as_person, world, who, code):
+    people, threads = world
+    post = Post.get(Post.thread == threads["restricted"].id)
+    assert as_person(people[who]).get("/posts/%d/history" % post.id).status_code == code
+
+
 @pytest.mark.parametrize("who, code", expect(asker=303, colleague=303, addressee=403, outsider=403, steward=303))
 def test_resolve_a_request(as_person, world, who, code):
     people, threads = world

@@ -205,7 +205,7 @@ def test_edit_keeps_a_revision_and_shows_edited(as_person, charity):
     assert PostRevision.get().body == "First text"
     page = client.get("/threads/%d" % thread.id).text
     assert "Second text" in page and "edited" in page
-    assert "First text" in client.get("/posts/%d/edit" % post.id).text  # the earlier version is listed
+    assert "/posts/%d/history" % post.id in client.get("/posts/%d/edit" % post.id).text  # where it is kept
 
 
 def test_someone_else_cannot_edit_a_post(as_person, charity):

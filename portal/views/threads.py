@@ -20,7 +20,6 @@ from ..models import (
     Notification,
     Organisation,
     Post,
-    PostRevision,
     ReadLog,
     Theme,
     Thread,
@@ -335,14 +334,9 @@ def edit_post(post_id):
         note_confirmed_details(form, thread, post.id)
         flash("Your changes are saved.", "success")
         return redirect(url_for(".show", thread_id=thread.id) + "#post-%d" % post.id, 303)
-    revisions = PostRevision.select(PostRevision, User).join(User).where(PostRevision.post == post.id)
-    return render_template(
-        "threads/edit_post.html",
-        form=form,
-        post=post,
-        thread=thread,
-        revisions=revisions.order_by(PostRevision.created.desc()),
-    ), 422 if form.is_submitted() else 200
+    return render_template("threads/edit_post.html", form=form, post=post, thread=thread), (
+        422 if form.is_submitted() else 200
+    )
 
 
 @bp.get("/threads/<int:thread_id>/mentions")
@@ -436,8 +430,7 @@ def check_text():
 
 
 def note_confirmed_details(form, thread, post_id):
-    """A post kept with details the guard flagged is an event the steward can review."""
-    if form.personal_data:
-        tracking.record(
-            "personal_data_confirmed", current_user, thread, post=post_id, kinds=guard.kinds(form.personal_data)
-        )
+    """A post or title kept with details the guard flagged is an event the steward can review."""
+    found = form.guard_findings()
+    if found:
+        tracking.record("personal_data_confirmed", current_user, thread, post=post_id, kinds=guard.kinds(found))

@@ -10,8 +10,7 @@ from . import notify, rules, search
 from .clock import now
 from .db import database
 from .models import Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
-from .text import render_markdown
-from .tracking import Conflict, record, refresh_waiting, touch
+from .tracking import Conflict, post_html, record, refresh_waiting, touch
 
 
 def set_flag(thread, actor, flag, value):
@@ -61,7 +60,7 @@ def redact(post, actor, reason, span=None):
         if span is not None and not fresh.versions_hold(span):
             raise Conflict("That text is not in the post or its earlier versions (it may have been redacted already).")
         new_body = fresh.body.replace(span, placeholder) if span else placeholder
-        Post.update(body=new_body, body_html=render_markdown(new_body)).where(Post.id == post.id).execute()
+        Post.update(body=new_body, body_html=post_html(new_body)).where(Post.id == post.id).execute()
         for revision in PostRevision.select().where(PostRevision.post == post.id):
             body = revision.body.replace(span, placeholder) if span else placeholder
             PostRevision.update(body=body).where(PostRevision.id == revision.id).execute()

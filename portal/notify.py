@@ -4,14 +4,12 @@ No Flask here. Each function takes the change's thread and actor and works out t
 leaving out the actor, anyone who muted the thread, and anyone who may not see it.
 """
 
-import re
-
 from peewee import JOIN
 
 from . import mail, rules
 from .clock import now
-from .models import Notification, Post, Thread, ThreadRead, User, Watch
-from .text import slugify
+from .models import Notification, Organisation, Post, Thread, ThreadRead, User, Watch
+from .text import MENTION, slugify
 
 
 def members(organisation_ids):
@@ -62,9 +60,6 @@ def deliver(thread, actor, kinds, mail_now=True, **data):
     return notices
 
 
-MENTION = re.compile(r"(?<![\w@./])@([a-z0-9]+(?:-[a-z0-9]+)*)", re.IGNORECASE)
-
-
 def mentioned_people(body):
     """The active people a text mentions: @their-name (as in the autocomplete) or @organisation-slug (all of
     its members)."""
@@ -73,6 +68,22 @@ def mentioned_people(body):
         return []
     people = User.with_organisation().where(User.active == True)
     return [person for person in people if slugify(person.name) in handles or person.organisation.slug in handles]
+
+
+def mention_paths(body):
+    """Where each @handle in `body` leads, by handle: the card of the one active person of that name, otherwise
+    the page of the organisation of that short name. Paths, not URLs: no Flask here, and they are the site's own."""
+    handles = {handle.lower() for handle in MENTION.findall(body)}
+    if not handles:
+        return {}
+    named = {}
+    for person_id, name in User.select(User.id, User.name).where(User.active == True).tuples():
+        if slugify(name) in handles:
+            named.setdefault(slugify(name), []).append(person_id)
+    slugs = Organisation.select(Organisation.slug).where(Organisation.slug.in_(list(handles))).tuples()
+    paths = {slug: "/orgs/%s" % slug for (slug,) in slugs}
+    paths.update({handle: "/people/%d" % ids[0] for handle, ids in named.items() if len(ids) == 1})
+    return paths
 
 
 def with_mentions(thread, kinds, body):

@@ -222,6 +222,11 @@ def can_reopen(user, thread):
     return thread.is_request and thread.status in ("resolved", "closed") and speaks_for_asker(user, thread)
 
 
+def can_see_contact_cards(user):
+    """Who someone is (name, organisation, role) is for every partner: a mention links to it."""
+    return user.is_authenticated
+
+
 def can_manage_people(user):
     return is_steward(user)
 

@@ -30,6 +30,11 @@ class Conflict(Exception):
     """The thread changed meanwhile, so the action no longer applies."""
 
 
+def post_html(body):
+    """A post's sanitised HTML, its mentions linked to the people and organisations they name."""
+    return render_markdown(body, notify.mention_paths(body))
+
+
 def record(action, actor, thread=None, **data):
     return Event.create(action=action, actor=actor, thread=thread, data=data, created=now())
 
@@ -62,7 +67,7 @@ def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
             author=author,
             organisation=author.organisation_id,
             body=body,
-            body_html=render_markdown(body),
+            body_html=post_html(body),
             created=moment,
         )
         search.index_post(post)
@@ -85,7 +90,7 @@ def reply(thread, author, body):
             author=author,
             organisation=author.organisation_id,
             body=body,
-            body_html=render_markdown(body),
+            body_html=post_html(body),
             created=moment,
         )
         search.index_post(post)
@@ -175,7 +180,7 @@ def edit_post(post, editor, body):
     with database.atomic():
         PostRevision.create(post=post, body=post.body, editor=editor, created=moment)
         post.body = body
-        post.body_html = render_markdown(body)
+        post.body_html = post_html(body)
         post.edited = moment
         post.save()
         search.index_post(post)

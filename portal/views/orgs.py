@@ -1,4 +1,4 @@
-"""Organisations: the list, each organisation's page, and the steward's add and edit."""
+"""Organisations: the list, each organisation's page, and the steward's add and edit; and a person to contact."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -9,6 +9,7 @@ from ..forms import OrganisationForm
 from ..htmx import render
 from ..models import LIVE_STATUSES, Organisation, Post, Thread, User, attach_addressees
 from ..paging import Page, page_number
+from ..text import slugify
 
 bp = Blueprint("orgs", __name__)
 
@@ -91,3 +92,15 @@ def edit_form(form, organisation):
     return render_template("orgs/edit.html", form=form, organisation=organisation), (
         422 if form.is_submitted() else 200
     )
+
+
+@bp.get("/people/<int:person_id>")
+def person(person_id):
+    """A person to contact, where a mention of them leads: their name, organisation and role only."""
+    if not rules.can_see_contact_cards(current_user):
+        abort(403)
+    found = User.select(User.id, User.name, User.role, User.active, Organisation).join(Organisation)
+    person = found.where(User.id == person_id).first()
+    if person is None:
+        abort(404)
+    return render_template("orgs/person.html", person=person, slugify=slugify)

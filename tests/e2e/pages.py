@@ -1,14 +1,14 @@
 """The pages and htmx states the accessibility and phone tests visit: (name, who signs in, how to get there).
 
-Only the hidden-post state (and the password link, which nothing else looks at) changes anything, and no state
-depends on that post being shown."""
+Only the hidden-post state, the post-history state (it edits one post once) and the password link (which nothing
+else looks at) change anything, and no state depends on what they change."""
 
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from portal import accounts, demo
-from portal.models import User
+from portal import accounts, demo, tracking
+from portal.models import Post, Thread, User
 
 from .steps import CRASH_PAD, settled, thread_path
 
@@ -75,6 +75,35 @@ def editing_own_post(page):
     page.goto(thread_path("St Helens housing options: staffing this month"))
     page.get_by_role("link", name="Edit the post by Gareth Pennington").click()
     expect(page.get_by_label("Message")).to_be_visible()
+    settled(page)
+
+
+STAFFING = "St Helens housing options: staffing this month"
+
+
+def a_post_history(page):
+    """The history of a post the steward edited (made here once: the demo has no edits)."""
+    post = Post.get(Post.thread == Thread.select(Thread.id).where(Thread.title == STAFFING))
+    if not post.edited:
+        steward = User.get(User.email == demo.STEWARD)
+        tracking.edit_post(post, steward, post.body.replace("three working", "two working") + "\n\nUpdated.")
+    page.goto("/posts/%d/history" % post.id)
+    expect(page.get_by_role("heading", level=1)).to_have_text("History of the post by Gareth Pennington")
+    settled(page)
+
+
+def changing_a_title_with_errors(page):
+    page.goto(thread_path(STAFFING))
+    page.get_by_role("link", name="Change the title").click()
+    page.get_by_label("Title").fill("")
+    page.get_by_role("button", name="Save the title").click()
+    expect(page.get_by_role("alert")).to_contain_text("Give it a title")
+    settled(page)
+
+
+def a_person_to_contact(page):
+    page.goto("/people/%d" % User.get(User.email == demo.ST_HELENS).id)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gareth Pennington")
     settled(page)
 
 
@@ -175,6 +204,9 @@ STATES = [
     ("a thread with a hidden post", STEWARD, thread_with_a_hidden_post),
     ("moderating a post", STEWARD, moderating_a_post),
     ("editing your own post", MEMBER, editing_own_post),
+    ("a post's history, with the steward's edit", MEMBER, a_post_history),
+    ("changing a title, with errors", MEMBER, changing_a_title_with_errors),
+    ("a person to contact", MEMBER, a_person_to_contact),
     ("new thread with errors", MEMBER, new_thread_with_errors),
     ("board", STEWARD, visit("/board")),
     ("board filtered", STEWARD, board_filtered),

@@ -49,6 +49,7 @@ PUBLIC_ENDPOINTS = {
     "healthz",
     "pages.accessibility",
     "pages.privacy",
+    "pages.favicon",
 }
 
 SECURITY_HEADERS = {

@@ -1,50 +1,44 @@
 """Server-drawn SVG bar charts. Each chart is a picture for those who can see it; the numbers are always also
-in a table beside it, so the chart itself is marked as an image with a text summary."""
+in a table beside it, so the chart itself is marked as an image with a text summary.
+
+The bars lie on their side, one group per month or theme, and every bar is labelled in words above it ("Raised:
+8"), so no legend, no colour and no slanted axis text is needed to read one. There is no viewBox: lengths across
+are percentages of the chart's width and text keeps the stylesheet's size, so it stays readable on a phone."""
 
 from markupsafe import Markup, escape
 
-COLOURS = ("#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#505a5f")
-WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 260, 48, 48, 16
+# Each at least 3:1 against white (WCAG 1.4.11): blue, dark orange, green, purple, red, grey.
+COLOURS = ("#1d70b8", "#b35100", "#00703c", "#4c2c92", "#d4351c", "#505a5f")
+CATEGORY, LABEL, BAR, GAP = 22, 18, 12, 4  # heights in px: a group's name, a bar's words, a bar, space after
 
 
-def bar_chart(title, categories, series, unit=""):
-    """Grouped bars: `series` is [(name, [value per category])]. Returns SVG markup."""
+def bar_chart(title, categories, series, unit=None):
+    """Grouped bars: `series` is [(name, [value per category])]; a value of None is drawn as "no data".
+    `unit` is (one, many) for the words after a number, as ("day", "days")."""
+    if not categories:
+        return Markup("")
     peak = max([v for _, values in series for v in values if v is not None] + [0]) or 1
-    plot_width, plot_height = WIDTH - LEFT - 8, HEIGHT - TOP - BOTTOM
-    slot = plot_width / max(len(categories), 1)
-    bar = min(slot * 0.8 / max(len(series), 1), 40)
-    parts = [
-        '<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s" focusable="false">'
-        % (WIDTH, HEIGHT, escape("%s (the numbers are in the table)" % title))
-    ]
-    for step in range(5):
-        value = peak * step / 4
-        y = TOP + plot_height - plot_height * step / 4
-        parts.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="chart__grid"/>' % (LEFT, WIDTH - 8, y, y))
-        parts.append(
-            '<text x="%d" y="%.1f" class="chart__axis" text-anchor="end">%s</text>'
-            % (LEFT - 6, y + 4, escape(_number(value) + unit))
-        )
+    group = CATEGORY + len(series) * (LABEL + BAR + GAP) + GAP
+    parts = []
     for index, category in enumerate(categories):
-        x0 = LEFT + slot * index + (slot - bar * len(series)) / 2
-        for number, (_, values) in enumerate(series):
-            value = values[index] or 0
-            height = plot_height * value / peak
+        y = index * group + CATEGORY - 6
+        parts.append('<text x="0" y="%d" class="chart__category">%s</text>' % (y, escape(category)))
+        for number, (name, values) in enumerate(series):
+            value = values[index]
+            top = index * group + CATEGORY + number * (LABEL + BAR + GAP)
+            words = "%s: %s" % (name, "no data" if value is None else _number(value, unit))
+            parts.append('<text x="0" y="%d" class="chart__label">%s</text>' % (top + LABEL - 5, escape(words)))
             parts.append(
-                '<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>'
-                % (x0 + bar * number, TOP + plot_height - height, bar - 2, height, COLOURS[number % 6])
+                '<rect x="0" y="%d" width="%.2f%%" height="%d" fill="%s" class="chart__bar"/>'
+                % (top + LABEL, 100 * (value or 0) / peak, BAR, COLOURS[number % len(COLOURS)])
             )
-        parts.append(
-            '<text x="%.1f" y="%d" class="chart__axis" text-anchor="middle">%s</text>'
-            % (LEFT + slot * (index + 0.5), HEIGHT - BOTTOM + 18, escape(category))
-        )
-    for number, (name, _) in enumerate(series):
-        x = LEFT + number * 170
-        parts.append('<rect x="%d" y="%d" width="12" height="12" fill="%s"/>' % (x, HEIGHT - 16, COLOURS[number % 6]))
-        parts.append('<text x="%d" y="%d" class="chart__legend">%s</text>' % (x + 16, HEIGHT - 6, escape(name)))
-    parts.append("</svg>")
-    return Markup("".join(parts))
+    height = len(categories) * group
+    return Markup(
+        '<svg class="chart" width="100%%" height="%d" role="img" aria-label="%s" focusable="false">%s</svg>'
+        % (height, escape("%s (the numbers are in the table)" % title), "".join(parts))
+    )
 
 
-def _number(value):
-    return "%d" % value if value >= 10 or value == int(value) else "%.1f" % value
+def _number(value, unit):
+    number = "%d" % value if value >= 10 or value == int(value) else "%.1f" % value
+    return "%s %s" % (number, unit[value != 1]) if unit else number

@@ -424,3 +424,33 @@ document.addEventListener("click", function (event) {
     }
   }, true);
 })();
+
+// The steward's menu in the header opens over the page: Escape, or a click elsewhere, closes it again, and
+// Escape returns focus to its "Steward" button. Without this script it closes by its button or a new page.
+(function () {
+  "use strict";
+
+  function openMenus() {
+    return document.querySelectorAll(".site-nav__group details[open]");
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    openMenus().forEach(function (menu) {
+      menu.open = false;
+      if (menu.contains(document.activeElement)) {
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  });
+})();

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from playhouse.test_utils import count_queries
 
-from portal import clock, dashboard, learning, tracking
+from portal import charts, clock, dashboard, learning, tracking
 from portal.models import Barrier, BarrierLog, Thread
 
 from .builders import make_org, make_request, make_steward, make_user
@@ -248,3 +248,17 @@ def test_barriers_csv_and_the_printable_report(as_person):
     assert ">C</a>" in still_open and ">D</a>" in still_open
     assert "Learning report" in client.get("/learning/report?month=garbage&org=nobody").text
     assert Barrier.select().count() == 1 and BarrierLog.select().count() == 1
+
+
+def test_every_bar_is_labelled_in_words_so_no_legend_or_colour_is_needed():
+    svg = str(
+        charts.bar_chart("Days", ["Sep 2026", "Oct 2026"], [("Median", [1, None]), ("Most", [2.5, 0])], ("day", "days"))
+    )
+    assert [label for label in re.findall(r'class="chart__label">([^<]+)<', svg)] == [
+        "Median: 1 day",
+        "Most: 2.5 days",
+        "Median: no data",
+        "Most: 0 days",
+    ]
+    assert svg.count("<rect") == 4 and "legend" not in svg
+    assert str(charts.bar_chart("Themes", [], [("Requests", [])])) == ""

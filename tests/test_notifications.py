@@ -7,6 +7,8 @@ from portal.models import Notification, Outbox, ThreadRead, User
 
 from .builders import make_org, make_request, make_steward, make_thread, make_user
 
+UNREAD = '<span class="unread-mark"><span class="visually-hidden">Unread: </span></span>'
+
 
 def notices(person):
     return [n.kind for n in Notification.select().where(Notification.user == person.id).order_by(Notification.id)]
@@ -88,21 +90,31 @@ def test_bell_count_and_conditional_poll(as_person, people):
     again = client.get("/notifications/count", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     page = client.get("/notifications").text
-    assert "asked Council: “For the council”" in page and "New</strong>" in page
+    assert "asked Council: “For the council”" in page and '<span class="visually-hidden">New: </span>' in page
     client.post("/notifications/read")
     assert client.get("/notifications/count").text.strip() == ""
     assert 'hx-get="/notifications/count" hx-trigger="load, every 60s"' in client.get("/").text
 
 
+def test_unread_is_a_quiet_mark_with_its_word_for_screen_readers_on_every_list(as_person, people):
+    thread = make_request(people["asker"], [people["council"]], title="Beds tonight")
+    title = '%s<a href="/threads/%d' % (UNREAD, thread.id)
+    for path in ("/threads", "/", "/search?q=beds"):
+        page = as_person(people["officer"]).get(path).text
+        assert title in page and "tag--unread" not in page, path
+    board = as_person(make_steward()).get("/board").text
+    assert title in board and "tag--unread" not in board
+
+
 def test_opening_a_thread_marks_it_read_and_its_notices_too(as_person, people):
     thread = make_request(people["asker"], [people["council"]], title="Read me")
     client = as_person(people["officer"])
-    assert "Unread</strong>" in client.get("/threads").text
+    assert UNREAD in client.get("/threads").text
     client.get("/threads/%d" % thread.id)
-    assert "Unread</strong>" not in client.get("/threads").text
+    assert UNREAD not in client.get("/threads").text
     assert notify.unread_count(people["officer"]) == 0
     tracking.reply(thread, people["asker"], "More news")
-    assert "Unread</strong>" in client.get("/threads").text
+    assert UNREAD in client.get("/threads").text
     page = client.get("/threads/%d" % thread.id).text
     assert "Jump to the first unread post" in page
     assert ThreadRead.select().where(ThreadRead.user == people["officer"].id).count() == 1

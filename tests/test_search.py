@@ -40,7 +40,13 @@ def search(client, q, headers=None, **filters):
 def results(response):
     """The ids of the threads found, in order."""
     block = response.text.split('id="search-results"', 1)[1]
-    return [int(i) for i in re.findall(r'<h2 class="thread-row__title"><a href="/threads/(\d+)', block)]
+    return [
+        int(i)
+        for i in re.findall(
+            r'<h2 class="thread-row__title">(?:<span class="unread-mark">.*?</span></span>)?<a href="/threads/(\d+)',
+            block,
+        )
+    ]
 
 
 def status(response):

@@ -222,6 +222,7 @@ def test_every_route_needs_sign_in_and_csrf_and_hides_restricted_threads(app, cl
         "readyz",
         "pages.accessibility",
         "pages.privacy",
+        "pages.favicon",
     }
     for rule in routes(app):
         path = fill(rule, secret.id)

@@ -76,6 +76,7 @@ def index():
                 ("Median", [days(n["response_median"]) for n in numbers]),
                 ("90th percentile", [days(n["response_p90"]) for n in numbers]),
             ],
+            unit=("day", "days"),
         ),
         "resolution": charts.bar_chart(
             "Days to resolution",
@@ -84,6 +85,7 @@ def index():
                 ("Median", [days(n["resolution_median"]) for n in numbers]),
                 ("90th percentile", [days(n["resolution_p90"]) for n in numbers]),
             ],
+            unit=("day", "days"),
         ),
         "themes": charts.bar_chart(
             "Requests by theme", [name for name, _ in themes], [("Requests", [count for _, count in themes])]

@@ -183,6 +183,15 @@ def board_filtered(page):
     settled(page)
 
 
+def the_stewards_menu_open(page):
+    page.goto("/")
+    menu = page.locator("summary", has_text="Menu")
+    if menu.is_visible():  # on a phone the destinations are behind "Menu"
+        menu.click()
+    page.locator(".site-nav__group summary").click()
+    expect(page.get_by_role("link", name="Audit log")).to_be_visible()
+
+
 MEMBER, STEWARD = demo.ST_HELENS, demo.STEWARD
 STATES = [
     ("login", None, visit("/login")),
@@ -195,6 +204,7 @@ STATES = [
     ("forgotten password", None, visit("/forgot-password")),
     ("home as a member", MEMBER, visit("/")),
     ("home as the steward", STEWARD, visit("/")),
+    ("the steward's menu open", STEWARD, the_stewards_menu_open),
     ("threads", MEMBER, visit("/threads")),
     ("threads filtered to nothing", MEMBER, threads_filtered_to_nothing),
     ("a thread with the steward's tools open", STEWARD, thread_with_steward_tools),

@@ -11,7 +11,7 @@ from .clock import now
 from .db import database
 from .models import Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
 from .text import render_markdown
-from .tracking import Conflict, record, refresh_waiting, touch
+from .tracking import Conflict, lock_changed, record, refresh_waiting, touch
 
 
 def set_flag(thread, actor, flag, value):
@@ -23,6 +23,8 @@ def set_flag(thread, actor, flag, value):
             .execute()
         ):
             return False
+        if flag == "locked":
+            lock_changed(thread, value)
         touch(thread)
         record("%s_%s" % ("pinned" if flag == "pinned" else "locked", "on" if value else "off"), actor, thread)
     return True

@@ -101,8 +101,9 @@ def waited_on_by(organisation_id):
     waiting = ThreadAddressee.select(ThreadAddressee.thread).where(
         (ThreadAddressee.organisation == organisation_id) & ThreadAddressee.waiting_since.is_null(False)
     )
-    return Thread.id.in_(waiting) | (
-        (Thread.organisation == organisation_id) & Thread.asker_waiting_since.is_null(False)
+    # a locked request waits on nobody (tracking.refresh_waiting)
+    return (Thread.locked == False) & (
+        Thread.id.in_(waiting) | ((Thread.organisation == organisation_id) & Thread.asker_waiting_since.is_null(False))
     )
 
 
@@ -247,6 +248,7 @@ def waited_on_query(viewer, limit):
         .join(Thread)
         .where(
             ThreadAddressee.waiting_since.is_null(False)
+            & (Thread.locked == False)
             & is_live_request()
             & Thread.merged_into.is_null()
             & rules.visible_filter(viewer)

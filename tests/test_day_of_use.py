@@ -1,10 +1,13 @@
-"""What a day of real use found (issue 19), through the HTTP client: error summaries that lead to a control."""
+"""What a day of real use found (issue 19), through the HTTP client: error summaries that lead to a control, the
+board's actions."""
 
 import re
 
 import pytest
 
-from .builders import make_org, make_user
+from .builders import make_org, make_request, make_steward, make_user
+
+HTMX = {"HX-Request": "true"}
 
 
 @pytest.mark.parametrize(
@@ -21,3 +24,32 @@ def test_an_error_about_a_list_of_boxes_links_to_its_first_box(as_person, change
     assert response.status_code == 422
     assert '<a href="#%s">%s</a>' % (first_box, message) in response.text
     assert re.search(r'<input[^>]*id="%s"' % first_box, response.text)
+
+
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "page"])
+def test_other_without_a_note_on_the_board_puts_focus_on_the_note(as_person, headers):
+    thread = make_request(make_user(), [make_org()], title="Beds tonight")
+    data = {"action": "close", "reason": "other", "note": "", "view": "row", "next": "/board"}
+    response = as_person(make_steward()).post("/threads/%d/status" % thread.id, data=data, headers=headers)
+    assert response.status_code == 422
+    note = "close-note-%d" % thread.id
+    assert re.search(
+        r'<input [^>]*id="%s"[^>]* aria-invalid="true" aria-describedby="%s-error" autofocus data-focus>'
+        % (note, note),
+        response.text,
+    )
+    assert (
+        '<p class="field-error" id="%s-error"><span class="visually-hidden">Error:</span> Say why' % note
+        in response.text
+    )
+    assert response.text.count("autofocus") == 1
+
+
+def test_resolving_from_the_board_leaves_a_focusable_note_where_the_row_was(as_person):
+    thread = make_request(make_user(), [make_org()], title="Beds tonight")
+    data = {"action": "resolve", "view": "row", "next": "/board"}
+    response = as_person(make_steward()).post("/threads/%d/status" % thread.id, data=data, headers=HTMX)
+    gone = (
+        '<li id="request-%d" class="board-row board-row--gone" data-focus><p>“<a href="/threads/%d">Beds tonight</a>”'
+    )
+    assert gone % (thread.id, thread.id) in response.text and "” is resolved now." in response.text

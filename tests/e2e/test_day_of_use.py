@@ -22,3 +22,50 @@ def test_the_mention_picker_answers_every_search_in_its_live_region(page, demo_r
     settled(page)
     # the same element, still a status region, was updated in place both times
     assert page.evaluate("region => region.isConnected && region.getAttribute('role') === 'status'", region)
+
+
+def open_board_row(page, title):
+    sign_in(page, demo.STEWARD)
+    page.goto("/board?sort=activity")
+    settled(page)
+    row = page.locator(".board-row").filter(has_text=title).first
+    row.get_by_text("Act on this request").click()
+    expect(row.get_by_role("button", name="Mark as resolved")).to_be_visible()
+    settled(page)
+    return row
+
+
+def expect_note_refused_and_focused(page):
+    note = page.get_by_label("Say more (needed for “Other”)")
+    expect(note).to_be_focused()
+    expect(note).to_have_attribute("aria-invalid", "true")
+    message = page.locator("#" + note.get_attribute("aria-describedby"))
+    expect(message).to_have_text("Error: Say why you are closing the request")
+
+
+def test_closing_as_other_without_a_note_from_the_board_focuses_the_note(page, demo_region):
+    row = open_board_row(page, CRASH_PAD)
+    row.get_by_label("Close because").select_option("Other")
+    row.get_by_role("button", name="Close the request").click()
+    expect_note_refused_and_focused(page)
+
+
+def test_closing_as_other_without_a_note_and_without_javascript_focuses_the_note(new_context, demo_region):
+    page = new_context(java_script_enabled=False).new_page()
+    sign_in(page, demo.STEWARD)
+    page.goto("/board?sort=activity")
+    page.locator(".board-row").filter(has_text=CRASH_PAD).first.get_by_text("Act on this request").click()
+    page.get_by_role("link", name="Open the tools for this request").first.click()
+    page.get_by_label("Close because").select_option("Other")
+    page.get_by_role("button", name="Close the request").click()
+    expect_note_refused_and_focused(page)
+
+
+def test_resolving_from_the_board_keeps_focus_where_the_row_was(page, demo_region):
+    row = open_board_row(page, CRASH_PAD)
+    row.get_by_role("button", name="Mark as resolved").click()
+    expect(page.locator("#messages")).to_have_text("The request is resolved.")
+    expect(page.locator(".board-row--gone")).to_have_text("“%s” is resolved now." % CRASH_PAD)
+    expect(page.locator(".board-row--gone")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name=CRASH_PAD, exact=True)).to_be_focused()

@@ -32,6 +32,7 @@ def respond(thread, last_event_id, message, category="success"):
                 "board/index.html",
                 "row",
                 thread=row,
+                gone=None if row else thread,
                 message=message,
                 category=category,
                 today=today(),

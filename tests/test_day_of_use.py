@@ -53,3 +53,18 @@ def test_resolving_from_the_board_leaves_a_focusable_note_where_the_row_was(as_p
         '<li id="request-%d" class="board-row board-row--gone" data-focus><p>“<a href="/threads/%d">Beds tonight</a>”'
     )
     assert gone % (thread.id, thread.id) in response.text and "” is resolved now." in response.text
+
+
+def test_an_action_from_the_board_brings_the_quick_filters_counts_afresh(as_person):
+    council = make_org()
+    thread = make_request(make_user(), [council], title="Beds tonight")
+    make_request(make_user(), [council], title="Another")
+    steward = as_person(make_steward())
+    assert re.search(r"Every open request <span class=\"count\">2</span>", steward.get("/board").text)
+    data = {"action": "resolve", "view": "row", "next": "/board?show=nobody"}
+    response = steward.post("/threads/%d/status" % thread.id, data=data, headers=HTMX)
+    assert '<ul id="quick-filters" class="quick-filters" aria-label="Quick filters" hx-swap-oob="true">' in (
+        response.text
+    )
+    assert re.search(r"Every open request <span class=\"count\">1</span>", response.text)
+    assert re.search(r'aria-current="true">Nobody addressed has replied <span class="count">1</span>', response.text)

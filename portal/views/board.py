@@ -3,6 +3,7 @@
 import re
 from collections import namedtuple
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
@@ -220,6 +221,15 @@ def index():
         today=today(),
         SORTS=SORTS,
         SHOWS=SHOWS,
+    )
+
+
+def quick_filters(back):
+    """The quick filters with their counts afresh, to replace those on the board at `back` after an action."""
+    show = parse_qs(urlsplit(back or "").query).get("show", [""])[0]
+    tally.after_change()
+    return render_block(
+        "board/index.html", "quick_filters", counts=counts(current_user), filters={"show": show}, SHOWS=SHOWS, oob=True
     )
 
 

@@ -63,8 +63,11 @@ def test_closing_as_other_without_a_note_and_without_javascript_focuses_the_note
 
 def test_resolving_from_the_board_keeps_focus_where_the_row_was(page, demo_region):
     row = open_board_row(page, CRASH_PAD)
+    every = page.get_by_role("link", name="Every open request")
+    count = int(every.locator(".count").text_content())
     row.get_by_role("button", name="Mark as resolved").click()
     expect(page.locator("#messages")).to_have_text("The request is resolved.")
+    expect(every.locator(".count")).to_have_text(str(count - 1))  # the quick filters' counts follow
     expect(page.locator(".board-row--gone")).to_have_text("“%s” is resolved now." % CRASH_PAD)
     expect(page.locator(".board-row--gone")).to_be_focused()
     page.keyboard.press("Tab")

@@ -68,3 +68,42 @@ def test_an_action_from_the_board_brings_the_quick_filters_counts_afresh(as_pers
     )
     assert re.search(r"Every open request <span class=\"count\">1</span>", response.text)
     assert re.search(r'aria-current="true">Nobody addressed has replied <span class="count">1</span>', response.text)
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html)).strip()
+
+
+@pytest.mark.parametrize(
+    ("path", "said", "back"),
+    [
+        ("/threads?page=7", "There are no more threads on page 7. Go to the first page.", "/threads?page=1"),
+        ("/board?page=7", "There are no more requests on page 7. Go to the first page.", "/board?page=1"),
+        ("/?own=7", "There are no more requests on page 7. Go to the first page.", "/?own=1"),
+        ("/?updates=7", "There are no more updates on page 7. Go to the first page.", "/?updates=1"),
+        (
+            "/search?q=beds&page=7",
+            "There are no more results on page 7. Go to the last page (1).",
+            "/search?q=beds&page=1",
+        ),
+    ],
+)
+def test_past_the_last_page_a_list_says_there_are_no_more_and_links_back(as_person, path, said, back):
+    steward = make_steward()
+    make_request(make_user(steward.organisation), [make_org()], title="Beds tonight")
+    response = as_person(steward).get(path)
+    assert response.status_code == 200
+    assert said in text_of(response.text)
+    assert 'href="%s"' % back.replace("&", "&amp;") in response.text
+    assert "match these filters" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/threads", "/board"])
+def test_a_filtered_list_updates_its_status_region_out_of_band(as_person, path):
+    steward = as_person(make_steward())
+    page = steward.get(path + "?kind=question").text
+    assert '<p id="results-status" class="result-count" role="status">' in page
+    fragment = steward.get(path + "?kind=question", headers=HTMX).text
+    assert '<p id="results-status" hx-swap-oob="innerHTML">' in fragment
+    assert 'role="status"' not in fragment  # the region itself is never swapped out
+    assert "match these filters." in text_of(fragment)

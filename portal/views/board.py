@@ -221,6 +221,7 @@ def index():
         today=today(),
         SORTS=SORTS,
         SHOWS=SHOWS,
+        status_oob=wants_fragment(),  # the status region stays on the page: only its text changes
     )
 
 

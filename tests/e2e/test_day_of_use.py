@@ -1,6 +1,9 @@
 """What a day of real use found (issue 19), each in the browser: the mention picker, the board's actions and its live
 regions."""
 
+import re
+
+import pytest
 from playwright.sync_api import expect
 
 from portal import demo
@@ -72,3 +75,35 @@ def test_resolving_from_the_board_keeps_focus_where_the_row_was(page, demo_regio
     expect(page.locator(".board-row--gone")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name=CRASH_PAD, exact=True)).to_be_focused()
+
+
+@pytest.mark.parametrize(("path", "noun"), [("/board", "request"), ("/threads", "thread")])
+def test_a_lists_status_region_stays_and_says_what_the_filters_found(page, demo_region, path, noun):
+    sign_in(page, demo.STEWARD)
+    page.goto(path)
+    region = page.locator("#results-status")
+    expect(region).to_have_attribute("role", "status")
+    expect(region).to_contain_text("Showing")
+    kept = region.element_handle()
+    page.get_by_label("Kind").select_option(label="Questions" if noun == "request" else "Question")
+    page.get_by_label("Organisation").select_option(label="Wirral Council")
+    expect(region).to_have_text(re.compile(r"^(Showing \d+ %ss?\.|No %ss match these filters\.)$" % (noun, noun)))
+    page.get_by_label("Kind").select_option(index=0)
+    expect(region).to_have_text(re.compile(r"^Showing \d+ %ss?\.$" % noun))
+    settled(page)
+    assert page.evaluate("region => region.isConnected", kept), "the status region was replaced, not updated"
+
+
+def test_the_guards_status_region_stays_as_it_finds_things(page, demo_region):
+    sign_in(page, demo.ST_HELENS)
+    page.goto(thread_path(CRASH_PAD))
+    area = page.locator(".guard-area").first
+    expect(area).to_have_attribute("role", "status")
+    kept = area.element_handle()
+    page.get_by_label("Your reply").fill("Call him on 07700 900123 tonight.")
+    expect(area).to_contain_text("Check before you post")
+    page.get_by_label("Your reply").fill("Nothing personal here.")
+    expect(area).to_have_text("")
+    page.get_by_label("Your reply").fill("Call him on 07700 900123 tonight.")
+    expect(area).to_contain_text("Check before you post")
+    assert page.evaluate("area => area.isConnected", kept), "the guard's status region was replaced, not updated"

@@ -2,8 +2,11 @@
 board's actions."""
 
 import re
+from datetime import timedelta
 
 import pytest
+
+from portal import clock
 
 from .builders import make_org, make_request, make_steward, make_user
 
@@ -107,3 +110,35 @@ def test_a_filtered_list_updates_its_status_region_out_of_band(as_person, path):
     assert '<p id="results-status" hx-swap-oob="innerHTML">' in fragment
     assert 'role="status"' not in fragment  # the region itself is never swapped out
     assert "match these filters." in text_of(fragment)
+
+
+def test_the_board_marks_a_wait_longer_than_a_week_in_words(as_person):
+    charity, slow, quick = make_org("Charity"), make_org("Slow Council"), make_org("Quick Council")
+    with clock.fixed_at(clock.now() - timedelta(days=9)):
+        make_request(make_user(charity), [slow], title="Old")
+    with clock.fixed_at(clock.now() - timedelta(days=3)):
+        make_request(make_user(charity), [quick], title="New")
+    board = text_of(as_person(make_steward()).get("/board").text)
+    assert "Slow Council: 9 days longer than a week" in board
+    assert "Quick Council: 3 days Owner" in board and board.count("longer than") == 1
+
+
+def test_the_board_marks_old_waits_by_the_setting(app, as_person):
+    with clock.fixed_at(clock.now() - timedelta(days=4)):
+        make_request(make_user(), [make_org("Council")], title="Old")
+    app.config["OLD_WAIT_DAYS"] = 3
+    try:
+        assert "Council: 4 days longer than 3 days" in text_of(as_person(make_steward()).get("/board").text)
+    finally:
+        app.config["OLD_WAIT_DAYS"] = 7
+
+
+def test_the_stewards_home_names_every_organisation_waited_on(as_person):
+    charity = make_user(make_org("Charity"))
+    councils = [make_org("Council %d" % number) for number in range(1, 8)]
+    for number, council in enumerate(councils):
+        for _ in range(8 - number):  # Council 1 is waited on most
+            make_request(charity, [council])
+    home = text_of(as_person(make_steward()).get("/").text)
+    shown = "Council 1: 8 requests Council 2: 7 requests Council 3: 6 requests Council 4: 5 requests"
+    assert shown + " Council 5: 4 requests and 2 more Council 6: 3 requests Council 7: 2 requests" in home

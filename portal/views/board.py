@@ -242,17 +242,17 @@ def board_row(thread_id):
     return thread
 
 
-def most_waited_on(user, limit=5):
-    """The organisations with the most live requests waiting on them: where to look, not a ranking. One query when
-    anything has changed (tally)."""
+def most_waited_on(user):
+    """Every organisation with live requests waiting on it, those waited on most first: where to look, not a
+    ranking. One query when anything has changed (tally)."""
 
     def count():
-        return list(rules.run_kept_as(user, ("most waited on", limit), lambda viewer: waited_on_query(viewer, limit)))
+        return list(rules.run_kept_as(user, "most waited on", waited_on_query))
 
-    return tally.tally(("most waited on", limit, *rules.visibility_key(user)), count)
+    return tally.tally(("most waited on", *rules.visibility_key(user)), count)
 
 
-def waited_on_query(viewer, limit):
+def waited_on_query(viewer):
     # counted by organisation first, so only the few organisations are joined, not every wait
     counted = (
         ThreadAddressee.select(ThreadAddressee.organisation, fn.COUNT(ThreadAddressee.id).alias("waits"))
@@ -271,7 +271,6 @@ def waited_on_query(viewer, limit):
         Organisation.select(Organisation.name, Organisation.slug, counted.c.waits)
         .join(counted, on=(counted.c.organisation_id == Organisation.id))
         .order_by(counted.c.waits.desc(), Organisation.name)
-        .limit(limit)
         .namedtuples()
     )
 

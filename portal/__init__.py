@@ -329,6 +329,7 @@ def _add_template_helpers(app):
         CLOSE_REASONS=models.CLOSE_REASONS,
         page_url=page_url,
         live_cursor=lambda: clock.now().isoformat(),
+        long_wait=lambda since: clock.longer_than(since, app.config["OLD_WAIT_DAYS"]),
         THREAD_KINDS=models.THREAD_KINDS,
         STATUSES=models.STATUSES,
         ORG_KINDS=models.ORG_KINDS,

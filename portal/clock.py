@@ -1,7 +1,7 @@
 """Time: stored in UTC (naive), shown in Europe/London."""
 
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -76,3 +76,10 @@ def waited(since, reference=None):
     if hours:
         return "%d hour%s" % (hours, "" if hours == 1 else "s")
     return "less than an hour"
+
+
+def longer_than(since, days, reference=None):
+    """The words that mark a wait of more than `days` days ("longer than a week"), or "" for a shorter one."""
+    if (reference or now()) - since <= timedelta(days=days):
+        return ""
+    return "longer than a week" if days == 7 else "longer than %d days" % days

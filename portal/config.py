@@ -84,6 +84,8 @@ def from_environment():
         "MAIL_FROM": os.environ.get("MAIL_FROM") or "Partner portal <portal@lcr.example.org>",
         "MAIL_DOMAIN": os.environ.get("MAIL_DOMAIN") or "lcr.example.org",
         "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT") or "steward@lcr.example.org",
+        # a wait on the board longer than this is marked as old
+        "OLD_WAIT_DAYS": int(os.environ.get("OLD_WAIT_DAYS", "7")),
         "PAGE_SIZE": 20,
         # each of home's three lists: an overview that fits a phone, ten at a time
         "HOME_PAGE_SIZE": 10,

@@ -216,8 +216,8 @@ class ThreadAddressee(BaseModel):
     # When this organisation's current wait began; None once it has replied or the steward says it need not.
     waiting_since = DateTimeField(null=True)
     not_needed = BooleanField(default=False)
-    # Whether the request is open or answered, kept by tracking.refresh_waiting: home finds the live requests
-    # addressed to an organisation from the index below, not by walking every live request (migration 0011).
+    # Whether the request is open or answered and not locked, kept by tracking.refresh_waiting: home finds the
+    # live requests addressed to an organisation from the index below, not by walking every live request (0011).
     live = BooleanField(default=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from . import notify, rules, search
 from .clock import now
 from .db import database
 from .models import Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
-from .tracking import Conflict, post_html, record, refresh_waiting, touch
+from .tracking import Conflict, lock_changed, post_html, record, refresh_waiting, touch
 
 
 def set_flag(thread, actor, flag, value):
@@ -22,6 +22,8 @@ def set_flag(thread, actor, flag, value):
             .execute()
         ):
             return False
+        if flag == "locked":
+            lock_changed(thread, value)
         touch(thread)
         record("%s_%s" % ("pinned" if flag == "pinned" else "locked", "on" if value else "off"), actor, thread)
     return True

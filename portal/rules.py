@@ -97,6 +97,7 @@ ROW_COLUMNS = (
 BOARD_COLUMNS = ROW_COLUMNS + (
     Thread.owner,
     Thread.owner_since,
+    Thread.locked,
     Thread.follow_up_on,
     Thread.asker_waiting_since,
     Thread.waiting_since,

@@ -36,6 +36,12 @@ def latest_change():
     return g.latest_change
 
 
+def after_change():
+    """This request has just made a change: what it counts next reads the newest event again, not the one read
+    before the change."""
+    g.pop("latest_change", None)
+
+
 def tally(key, count):
     """count()'s answer, kept for `key` (which names everything it depends on besides the requests themselves)
     until an event is recorded or the minute turns. The latest change is read before counting, so a change that

@@ -6,7 +6,7 @@ Every function makes its change in one transaction. No Flask here.
 
 from dataclasses import dataclass
 
-from peewee import Value, fn
+from peewee import Case, Value, fn
 
 from . import notify, search
 from .clock import now
@@ -128,16 +128,18 @@ def _move_waits_on_reply(thread, author, moment, post):
 
 def refresh_waiting(thread):
     """Store the earliest wait on the request, for the board's "oldest waiting" order, and whether it is live on
-    its addressees, for home's list of the requests addressed to an organisation."""
+    its addressees, for home's list of the requests addressed to an organisation. A locked request waits on
+    nobody: its addressees and its asker keep their places (who is waited on once it is unlocked), not their clocks.
+    """
     addressees = ThreadAddressee.select(fn.MIN(ThreadAddressee.waiting_since)).where(
         ThreadAddressee.thread == thread.id
     )
-    row = Thread.select(Thread.status, Thread.asker_waiting_since, Thread.owner_since).where(Thread.id == thread.id)
-    status, asker, owner = row.tuples().get()
+    row = Thread.select(Thread.status, Thread.locked, Thread.asker_waiting_since, Thread.owner_since)
+    status, locked, asker, owner = row.where(Thread.id == thread.id).tuples().get()
+    live = status in LIVE_STATUSES and not locked
     clocks = [c for c in (addressees.scalar(), asker, owner) if c is not None]
-    earliest = min(clocks) if clocks and status in LIVE_STATUSES else None
+    earliest = min(clocks) if clocks and live else None
     Thread.update(waiting_since=earliest).where(Thread.id == thread.id).execute()
-    live = status in LIVE_STATUSES
     ThreadAddressee.update(live=live).where(
         (ThreadAddressee.thread == thread.id) & (ThreadAddressee.live != live)
     ).execute()
@@ -152,9 +154,26 @@ class Wait:
     organisation_id: int | None = None
 
 
+def lock_changed(thread, locked):
+    """After the steward locks or unlocks a request: locking stops its clocks; unlocking starts the clock of
+    everyone still waited on again, from the unlock, so no one is counted as keeping the request waiting while
+    it was locked. Inside the lock's transaction."""
+    if not locked:
+        moment = now()
+        ThreadAddressee.update(waiting_since=moment).where(
+            (ThreadAddressee.thread == thread.id) & ThreadAddressee.waiting_since.is_null(False)
+        ).execute()
+        Thread.update(
+            asker_waiting_since=Case(None, [(Thread.asker_waiting_since.is_null(False), moment)], None),
+            owner_since=Case(None, [(Thread.owner.is_null(False), moment)], None),
+        ).where(Thread.id == thread.id).execute()
+    refresh_waiting(thread)
+
+
 def waiting_on(thread):
-    """Whose move it is, each with when their wait began. Needs thread.addressees, .organisation and .owner."""
-    if thread.status not in LIVE_STATUSES:
+    """Whose move it is, each with when their wait began (nobody's while it is locked). Needs thread.addressees,
+    .organisation and .owner."""
+    if thread.status not in LIVE_STATUSES or thread.locked:
         return []
     waits = [
         Wait(a.organisation.name, a.waiting_since, a.organisation_id) for a in thread.addressees if a.waiting_since

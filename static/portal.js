@@ -294,9 +294,13 @@
   document.addEventListener("DOMContentLoaded", function () {
     restoreDrafts(document);
     showPickers(document);
-    var errors = document.querySelector(".error-summary");
-    if (errors) {
-      errors.focus();
+    var wanted = document.querySelector("[data-focus]");
+    if (wanted) {
+      wanted.removeAttribute("data-focus");
+    }
+    wanted = wanted || document.querySelector(".error-summary");
+    if (wanted) {
+      wanted.focus();
     }
   });
 

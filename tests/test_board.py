@@ -240,14 +240,14 @@ def test_steward_sets_owner_and_follow_up_from_the_board_row(as_person, region):
     assert actions == ["thread_started", "owner_changed", "follow_up_set", "follow_up_set"]
 
 
-def test_resolving_from_the_board_removes_the_row(as_person, region):
+def test_resolving_from_the_board_leaves_a_note_in_the_rows_place(as_person, region):
     charity, first, _ = region
     thread = make_request(make_user(charity), [first])
     response = as_person(make_steward()).post(
         "/threads/%d/status" % thread.id, data={"action": "resolve", "view": "row"}, headers=HTMX
     )
-    assert response.status_code == 200 and "<li" not in response.text
-    assert "The request is resolved." in response.text
+    assert response.status_code == 200 and "Act on this request" not in response.text
+    assert "The request is resolved." in response.text and "is resolved now." in response.text
 
 
 @pytest.mark.parametrize(
@@ -351,7 +351,8 @@ def test_closing_from_the_board_row(as_person, region):
         data={"action": "close", "reason": "withdrawn", "view": "row"},
         headers=HTMX,
     )
-    assert "The request is closed." in response.text and "<li" not in response.text
+    assert "The request is closed." in response.text and "is closed now." in response.text
+    assert "Act on this request" not in response.text
     assert Thread.get_by_id(thread.id).close_reason == "withdrawn"
 
 

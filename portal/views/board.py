@@ -3,6 +3,7 @@
 import re
 from collections import namedtuple
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
@@ -101,8 +102,9 @@ def waited_on_by(organisation_id):
     waiting = ThreadAddressee.select(ThreadAddressee.thread).where(
         (ThreadAddressee.organisation == organisation_id) & ThreadAddressee.waiting_since.is_null(False)
     )
-    return Thread.id.in_(waiting) | (
-        (Thread.organisation == organisation_id) & Thread.asker_waiting_since.is_null(False)
+    # a locked request waits on nobody (tracking.refresh_waiting)
+    return (Thread.locked == False) & (
+        Thread.id.in_(waiting) | ((Thread.organisation == organisation_id) & Thread.asker_waiting_since.is_null(False))
     )
 
 
@@ -219,6 +221,16 @@ def index():
         today=today(),
         SORTS=SORTS,
         SHOWS=SHOWS,
+        status_oob=wants_fragment(),  # the status region stays on the page: only its text changes
+    )
+
+
+def quick_filters(back):
+    """The quick filters with their counts afresh, to replace those on the board at `back` after an action."""
+    show = parse_qs(urlsplit(back or "").query).get("show", [""])[0]
+    tally.after_change()
+    return render_block(
+        "board/index.html", "quick_filters", counts=counts(current_user), filters={"show": show}, SHOWS=SHOWS, oob=True
     )
 
 
@@ -230,23 +242,24 @@ def board_row(thread_id):
     return thread
 
 
-def most_waited_on(user, limit=5):
-    """The organisations with the most live requests waiting on them: where to look, not a ranking. One query when
-    anything has changed (tally)."""
+def most_waited_on(user):
+    """Every organisation with live requests waiting on it, those waited on most first: where to look, not a
+    ranking. One query when anything has changed (tally)."""
 
     def count():
-        return list(rules.run_kept_as(user, ("most waited on", limit), lambda viewer: waited_on_query(viewer, limit)))
+        return list(rules.run_kept_as(user, "most waited on", waited_on_query))
 
-    return tally.tally(("most waited on", limit, *rules.visibility_key(user)), count)
+    return tally.tally(("most waited on", *rules.visibility_key(user)), count)
 
 
-def waited_on_query(viewer, limit):
+def waited_on_query(viewer):
     # counted by organisation first, so only the few organisations are joined, not every wait
     counted = (
         ThreadAddressee.select(ThreadAddressee.organisation, fn.COUNT(ThreadAddressee.id).alias("waits"))
         .join(Thread)
         .where(
             ThreadAddressee.waiting_since.is_null(False)
+            & (Thread.locked == False)
             & is_live_request()
             & Thread.merged_into.is_null()
             & rules.visible_filter(viewer)
@@ -258,7 +271,6 @@ def waited_on_query(viewer, limit):
         Organisation.select(Organisation.name, Organisation.slug, counted.c.waits)
         .join(counted, on=(counted.c.organisation_id == Organisation.id))
         .order_by(counted.c.waits.desc(), Organisation.name)
-        .limit(limit)
         .namedtuples()
     )
 

@@ -157,6 +157,7 @@ def requests_csv():
         response = thread.first_response_at and dashboard.hours(thread.created, thread.first_response_at)
         resolution = thread.resolved_at and dashboard.hours(thread.created, thread.resolved_at)
         waits = "; ".join("%s: %s" % (w.who, tracking.waited_days(w.since)) for w in tracking.waiting_on(thread))
+        waits = "nobody: locked by the steward" if thread.is_live and thread.locked else waits
         rows.append(
             [
                 thread.id,

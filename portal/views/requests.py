@@ -17,7 +17,7 @@ from ..htmx import wants_fragment
 from ..models import CLOSE_REASONS, Event, Organisation, User
 from ..paging import id_from
 from .auth import safe_next
-from .board import board_row, today
+from .board import board_row, quick_filters, today
 from .threads import get_visible_thread, show_thread
 
 bp = Blueprint("requests", __name__)
@@ -32,12 +32,13 @@ def respond(thread, last_event_id, message, category="success"):
                 "board/index.html",
                 "row",
                 thread=row,
+                gone=None if row else thread,
                 message=message,
                 category=category,
                 today=today(),
                 owners=list(User.stewards()),
                 tools_open=True,
-            )
+            ) + quick_filters(request.form.get("next"))
         fresh = get_visible_thread(thread.id)
         events = timeline.events_for(fresh, current_user, after_id=last_event_id)
         return render_block(

@@ -181,7 +181,13 @@ def index():
     )
     attach_themes(attach_addressed_to(page.items))
     return render(
-        "threads/index.html", "results", page=page, filters=filters, organisations=organisations, themes=themes
+        "threads/index.html",
+        "results",
+        page=page,
+        filters=filters,
+        organisations=organisations,
+        themes=themes,
+        status_oob=wants_fragment(),  # the status region stays on the page: only its text changes
     )
 
 

@@ -39,7 +39,7 @@ def test_the_crash_pad_need_is_answered_and_resolved_without_javascript(no_scrip
     sign_in(asker, demo.WHITECHAPEL)
     asker.goto(officer.url)
     asker.get_by_role("button", name="Mark as resolved").click()
-    expect(asker.get_by_role("status")).to_contain_text("The request is resolved.")
+    expect(asker.locator("#messages")).to_contain_text("The request is resolved.")
     expect(asker.get_by_text("Resolved", exact=True).first).to_be_visible()
 
     steward = no_script_page()

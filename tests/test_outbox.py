@@ -116,6 +116,7 @@ def test_a_title_with_line_breaks_cannot_break_an_email(as_person, mail_server):
             "kind": "need",
             "title": "Bed tonight\r\nBcc: everyone@example.org",
             "body": "Please",
+            "confirm_personal": "y",  # the guard asks about the address in the title
             "addressed_to": [council.id],
             "visibility": "all",
         },

@@ -294,3 +294,9 @@ def test_stewards_who_get_digests_hear_of_kept_details_in_them(as_person, writer
         schedule.digests()
     digest = Outbox.get()
     assert "/guard/overrides" in digest.text and "identifies someone outright" in digest.text
+
+
+def test_the_privacy_notice_says_what_the_guard_looks_for_and_where_a_reason_goes(client):
+    notice = client.get("/privacy").text
+    assert "an NHS or National Insurance number" in notice and "a name with a date of birth or address" in notice
+    assert "Your reason, your name and the kind of detail (not the detail itself) go to the systems steward" in notice

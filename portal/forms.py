@@ -29,7 +29,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import guard
+from . import guard, overrides
 from .models import (
     BARRIER_STATUSES,
     EMAIL_FREQUENCIES,
@@ -117,34 +117,83 @@ def title_field():
     )
 
 
+REASON_WORDS = 3
+
+
+def guard_fields():
+    """The tick that keeps ordinary details, and the reason that keeps details identifying someone: made last in
+    each guarded form, so that they come after its text (and its errors after the text's) as on the page."""
+    return (
+        BooleanField("I have checked: these details are needed here, and I may share them"),
+        TextAreaField(
+            "Why must these details be in the portal?",
+            [Length(max=500, message="Keep the reason under 500 characters")],
+            filters=[stripped],
+            description="The systems steward reads your reason and may remove the details. Do not repeat them here.",
+        ),
+    )
+
+
 class GuardedText:
     """Forms whose text (and title, if they have one) goes through the personal-data guard: held until changed or
-    confirmed as needed."""
+    confirmed as needed. A tick confirms ordinary details; details that identify someone outright need a reason,
+    which goes to the steward."""
 
-    confirm_personal = BooleanField("I have checked: these details are needed here, and I may share them")
-    personal_data = ()
-    title_personal_data = ()
+    checks = {}  # each guarded field's overrides.Check, once validated
+    reason_needed = False
 
-    def validate_body(self, field):
-        self.personal_data = guard.findings(field.data or "")
-        if self.personal_data and not self.confirm_personal.data:
-            raise ValidationError(
-                "This looks like %s. Use initials or your case reference instead, or tick the box below if the "
-                "details are needed." % guard.describe(self.personal_data)
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        guarded = [name for name in ("title", "body") if name in self]
+        self.checks = {name: overrides.check(self[name].data or "") for name in guarded}
+        self.reason_needed = any(check.outright for check in self.checks.values())
+        reason_problem = self.reason_problem() if self.reason_needed else None
+        kept = reason_problem is None if self.reason_needed else self.confirm_personal.data
+        for name, check in self.checks.items():
+            if check.found and not kept:
+                self[name].errors.append(self.held_message(name, check))
+                valid = False
+        if reason_problem:
+            self.keep_reason.errors.append(reason_problem)
+            valid = False
+        return valid
+
+    def held_message(self, name, check):
+        if name == "title":
+            looks = "This title looks like it has %s, and titles show in every list and e-mail"
+        else:
+            looks = "This looks like %s"
+        looks %= guard.describe(check.found)
+        if check.outright:
+            return (
+                "%s. That identifies a person outright: change it (use initials or your case reference), or say "
+                "below why it must be in the portal." % looks
             )
+        if self.reason_needed:
+            return "%s. Use initials or your case reference instead, or say below why the details are needed." % looks
+        return "%s. Use initials or your case reference instead, or tick the box below if the details are needed." % (
+            looks
+        )
 
-    def validate_title(self, field):
-        self.title_personal_data = guard.findings(field.data or "")
-        if self.title_personal_data and not self.confirm_personal.data:
-            raise ValidationError(
-                "This title looks like it has %s, and titles show in every list and e-mail. Use initials or your "
-                "case reference instead, or tick the box below if the details are needed."
-                % guard.describe(self.title_personal_data)
-            )
+    def reason_problem(self):
+        """What is wrong with the reason given for keeping details that identify someone, or None."""
+        reason = self.keep_reason.data or ""
+        if not reason:
+            return "Say why these details must be in the portal, or change the text so it does not identify anyone"
+        if len(reason.split()) < REASON_WORDS:
+            return "Say why in a few words (at least %d), so the steward can understand it" % REASON_WORDS
+        if len(reason) > 500:
+            return None  # the field's own length check says so
+        if guard.findings(reason):
+            return "Leave the details themselves out of the reason: it goes to the steward by e-mail"
+        return None
 
     def guard_findings(self):
         """Everything the guard found in the title and the text."""
-        return list(self.title_personal_data) + list(self.personal_data)
+        return [finding for check in self.checks.values() for finding in check.found]
+
+    def check_of(self, name):
+        return self.checks.get(name, overrides.NOTHING)
 
 
 class ThreadForm(GuardedText, FlaskForm):
@@ -170,6 +219,7 @@ class ThreadForm(GuardedText, FlaskForm):
         validators=[InputRequired("Choose who can see it")],
         invalid="Choose who can see it",
     )
+    confirm_personal, keep_reason = guard_fields()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,14 +232,17 @@ class ThreadForm(GuardedText, FlaskForm):
 
 class ReplyForm(GuardedText, FlaskForm):
     body = body_field("Your reply")
+    confirm_personal, keep_reason = guard_fields()
 
 
 class EditPostForm(GuardedText, FlaskForm):
     body = body_field("Message")
+    confirm_personal, keep_reason = guard_fields()
 
 
 class TitleForm(GuardedText, FlaskForm):
     title = title_field()
+    confirm_personal, keep_reason = guard_fields()
 
 
 class OrganisationForm(FlaskForm):
@@ -426,3 +479,28 @@ class RedactForm(ConfirmationForm):
     def validate_span(self, field):
         if field.data and not self.post.versions_hold(field.data):
             raise ValidationError("That text is not in the post or its earlier versions. Copy the exact words from it")
+
+
+class RedactDetailsForm(ConfirmationForm):
+    """The steward's removal of several details the guard finds in a post, at once."""
+
+    spans = CheckboxList("Details to remove", invalid="Choose from the details the guard finds in the post now")
+    reason = StringField(
+        "Reason (shown in place of each detail)",
+        [
+            DataRequired("Give the reason for the redaction: it is shown in place of each detail"),
+            Length(max=200, message="Keep the reason under 200 characters"),
+        ],
+        filters=[one_line],
+        default="details that identify a person",
+    )
+
+    def __init__(self, *args, spans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.spans.choices = [(text, text) for _, text in spans]
+        if not self.is_submitted():
+            self.spans.data = [text for _, text in spans]  # every detail chosen until the steward says otherwise
+
+    def validate_spans(self, field):
+        if not field.data:
+            raise ValidationError("Choose at least one detail to remove")

@@ -17,6 +17,9 @@ PROMPTS = {
     "phone": "a phone number",
     "email": "an email address",
     "name": "a full name next to health or offending details",
+    "address": "a street address",
+    "age": "an age next to a name",
+    "id_number": "a hospital, custody, prison or case-management number",
 }
 
 NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
@@ -203,3 +206,12 @@ def highlight(text, found):
         at = finding.end
     parts.append(escape(text[at:]))
     return Markup("").join(parts)
+
+
+def identifies_outright(found):
+    """Whether the findings name someone beyond doubt: a number that is theirs alone, or a name with where they
+    live or when they were born. A tick is not enough for these: the writer changes the text or says why."""
+    kinds_found = {finding.kind for finding in found}
+    return bool(kinds_found & {"nhs", "ni", "id_number"}) or (
+        "name" in kinds_found and bool(kinds_found & {"dob", "address", "postcode"})
+    )

@@ -35,6 +35,7 @@ SUBJECTS = {
     "moved": "Your reply was moved to: {title}",
     "follow_up_due": "Follow-up due today: {title}",
     "checkin_due": "Your organisation’s monthly check-in is due",
+    "details_kept": "Details that identify someone were kept: please review",
 }
 
 
@@ -52,7 +53,10 @@ SUMMARIES = {
     "follow_up_due": "The follow-up date for {title} is today or has passed.",
     "checkin_due": "{actor} reminds {org} that this month’s check-in is due: what is happening, what is working, "
     "what is getting in the way and what you need.",
+    "details_kept": "{actor} kept {details} in {where}, which identifies someone outright. Their reason: “{reason}”.",
 }
+# Where a notice leads, when not to its thread.
+PATHS = {"details_kept": "/guard/overrides"}
 
 
 def link(path):
@@ -77,9 +81,15 @@ def summary(notice):
     """One sentence saying what happened, for the notifications page and the e-mail alike."""
     actor = notice.actor.name if notice.actor else "The portal"
     title = "“%s”" % notice.thread.title if notice.thread else ""
-    return SUMMARIES[notice.kind].format(
-        actor=actor, title=title, org=notice.user.organisation.name, source=notice.data.get("source", "")
-    )
+    data = {name: notice.data.get(name, "") for name in ("source", "details", "where", "reason")}
+    return SUMMARIES[notice.kind].format(actor=actor, title=title, org=notice.user.organisation.name, **data)
+
+
+def notice_path(notice):
+    """Where a notice leads in the portal: its own page, its thread, or the notifications page."""
+    if notice.kind in PATHS:
+        return PATHS[notice.kind]
+    return "/threads/%d" % notice.thread_id if notice.thread_id else "/notifications"
 
 
 def subject_for(notice):
@@ -106,6 +116,7 @@ def queue_notifications(notices):
                 person=notice.user,
                 notice=notice,
                 summary=summary(notice),
+                path=notice_path(notice),
             )
 
 
@@ -119,7 +130,7 @@ def queue_digest(person, notices, follow_ups, since):
         )
     else:
         subject = "Partner portal: %d follow-up%s due" % (len(follow_ups), "" if len(follow_ups) == 1 else "s")
-    items = [(summary(notice), link("/threads/%d" % notice.thread_id)) for notice in notices]
+    items = [(summary(notice), link(notice_path(notice))) for notice in notices]
     return queue(person.email, subject, "digest", person=person, items=items, follow_ups=follow_ups)
 
 

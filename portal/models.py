@@ -342,6 +342,29 @@ class Event(BaseModel):
         )
 
 
+class GuardOverride(BaseModel):
+    """Details the personal-data guard said identify someone outright, kept by their writer with a reason, for the
+    steward to review. It holds what kinds of detail they were, never the details themselves."""
+
+    thread = ForeignKeyField(Thread)
+    post = ForeignKeyField(Post, null=True)  # None when only the title held them
+    in_title = BooleanField(default=False)
+    author = ForeignKeyField(User)
+    organisation = ForeignKeyField(Organisation)
+    kinds = CharField(max_length=200)  # the guard's kinds, comma-separated
+    reason = TextField()
+    created = DateTimeField(default=now)
+    reviewed_at = DateTimeField(null=True)
+    reviewed_by = ForeignKeyField(User, null=True)
+
+    class Meta:
+        indexes = ((("reviewed_at", "created"), False), (("created",), False))
+
+    @property
+    def kind_list(self):
+        return self.kinds.split(",")
+
+
 class ThreadLink(BaseModel):
     """Two related threads, shown on both; stored once, with the lower id first."""
 
@@ -636,4 +659,5 @@ TABLES = [
     ReadLog,
     InboundMessage,
     PasswordResetRequest,
+    GuardOverride,
 ]

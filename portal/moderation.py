@@ -4,6 +4,8 @@ Each change is one transaction with its events in the timelines concerned. Posts
 audience is wider than the one they were written for.
 """
 
+import re
+
 from peewee import fn
 
 from . import notify, rules, search
@@ -52,27 +54,34 @@ def unhide_post(post, actor):
         record("post_unhidden", actor, post.thread_id, post=post.id)
 
 
-def redact(post, actor, reason, span=None):
-    """Remove text for good: `span` wherever it appears in the post and its earlier versions (or the whole
-    post), from the search index and from e-mails not sent yet; the event keeps who, when and why, not the text."""
+def redact(post, actor, reason, spans=()):
+    """Remove text for good: each of `spans` wherever it appears in the post and its earlier versions (or the
+    whole post, without spans), from the search index and from e-mails not sent yet; the event keeps who, when and
+    why, not the text."""
     placeholder = "[redacted by the steward: %s]" % reason
+    spans = sorted(set(spans), key=len, reverse=True)  # the longest first, so a span inside another goes with it
+    # one pass over each text, so that no span is looked for inside a placeholder already put in
+    every_span = re.compile("|".join(map(re.escape, spans))) if spans else None
+
+    def without_spans(text):
+        return every_span.sub(lambda _: placeholder, text) if spans else placeholder
+
     with database.atomic():
         fresh = Post.get_by_id(post.id)
         # text an edit took out is still in the post's history, which everyone who sees the post may read
-        if span is not None and not fresh.versions_hold(span):
+        if any(not fresh.versions_hold(span) for span in spans):
             raise Conflict("That text is not in the post or its earlier versions (it may have been redacted already).")
-        new_body = fresh.body.replace(span, placeholder) if span else placeholder
+        new_body = without_spans(fresh.body)
         Post.update(body=new_body, body_html=post_html(new_body)).where(Post.id == post.id).execute()
         for revision in PostRevision.select().where(PostRevision.post == post.id):
-            body = revision.body.replace(span, placeholder) if span else placeholder
-            PostRevision.update(body=body).where(PostRevision.id == revision.id).execute()
-        if span:
+            PostRevision.update(body=without_spans(revision.body)).where(PostRevision.id == revision.id).execute()
+        for span in spans:
             for column in (Outbox.text, Outbox.html):
                 Outbox.update({column: fn.REPLACE(column, span, placeholder)}).where(Outbox.sent_at.is_null()).execute()
         search.index_post(post)
         search.forget_removed()
         touch(fresh.thread)
-        record("post_redacted", actor, post.thread_id, post=post.id, reason=reason, whole=span is None)
+        record("post_redacted", actor, post.thread_id, post=post.id, reason=reason, whole=not spans)
 
 
 def audience(thread):

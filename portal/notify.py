@@ -132,6 +132,13 @@ def post_moved(post, target, actor):
     deliver(target, actor, {post.author_id: "moved"}, post=post.id)
 
 
+def details_kept(author, override, **data):
+    """Every active steward hears of details kept past the guard with a reason. Not tied to the thread: the notice
+    leads to the list of kept details, and a reply to its e-mail must not post in the thread."""
+    stewards = {steward for (steward,) in User.stewards().select(User.id).tuples()}
+    deliver(None, author, dict.fromkeys(stewards, "details_kept"), override=override.id, **data)
+
+
 def still_visible(user):
     """Notices about threads the person may no longer see are not shown (the query joins Thread)."""
     return Notification.thread.is_null() | (rules.visible_filter(user) & Thread.merged_into.is_null())

@@ -14,6 +14,7 @@ from .models import (
     REQUEST_KINDS,
     BarrierThread,
     Event,
+    GuardOverride,
     InboundMessage,
     Notification,
     Outbox,
@@ -50,6 +51,7 @@ def remove(thread):
     with database.atomic():
         posts = Post.select(Post.id).where(Post.thread == thread.id)
         PostRevision.delete().where(PostRevision.post.in_(posts)).execute()
+        GuardOverride.delete().where((GuardOverride.thread == thread.id) | GuardOverride.post.in_(posts)).execute()
         for model in (Notification, ReadLog, ThreadRead, Watch, ThreadAddressee, ThreadTheme, BarrierThread):
             model.delete().where(model.thread == thread.id).execute()
         ThreadLink.delete().where((ThreadLink.first == thread.id) | (ThreadLink.second == thread.id)).execute()

@@ -232,6 +232,11 @@ def can_manage_people(user):
     return is_steward(user)
 
 
+def can_review_kept_details(user):
+    """Details kept past the personal-data guard, with the writers' reasons, are for the steward alone."""
+    return is_steward(user)
+
+
 def can_tag_thread(user, thread):
     """Themes: the steward on any thread, members on their own organisation's threads."""
     return can_see_thread(user, thread) and (is_steward(user) or thread.organisation_id == user.organisation_id)

@@ -8,6 +8,8 @@ conditional update first, so only one worker sends it.
 
 from datetime import UTC, datetime, time, timedelta
 
+from peewee import JOIN
+
 from . import mail, notify
 from .clock import LONDON, in_london, now
 from .db import database
@@ -87,7 +89,7 @@ def digests(people=None):
         if person.email_frequency != "immediate":
             notices = list(
                 Notification.select(Notification, Thread)
-                .join(Thread)
+                .join(Thread, JOIN.LEFT_OUTER)  # notices without a thread (a check-in due, details kept) too
                 .where(
                     (Notification.user == person.id)
                     & (Notification.created > since)

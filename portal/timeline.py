@@ -205,6 +205,11 @@ TEXTS = {
         "kept %s with details the guard flagged (%s)"
         % ("a post" if d.get("post") else "a title", ", ".join(d["kinds"]))
     ),
+    "personal_data_kept": lambda d: (
+        "kept %s with details that identify someone outright (%s), saying: “%s”"
+        % ("a post" if d.get("post") else "a title", ", ".join(d["kinds"]), d["reason"])
+    ),
+    "personal_data_reviewed": lambda d: "reviewed kept details%s" % (" and redacted them" if d.get("redacted") else ""),
     "title_changed": lambda d: "changed the title from “%s” to “%s”" % (d["before"], d["after"]),
 }
 

@@ -33,6 +33,7 @@ def steward_client(as_person):
         "/search?q=%00%FF" + "x" * 3000,
         "/learning?from=99999-99&to=-1",
         "/learning/report?month=2026-13",
+        "/guard/overrides?page=²&show=%00",
     ],
 )
 def test_odd_query_strings_never_fail(steward_client, path):
@@ -49,6 +50,7 @@ def test_odd_query_strings_never_fail(steward_client, path):
         "/people/%s/edit",
         "/threads/%s/mentions?q=ab",
         "/threads/%s/live?since=2020-01-01",
+        "/guard/overrides/%s",
     ],
 )
 def test_huge_ids_in_paths_are_not_found(steward_client, path):
@@ -67,6 +69,8 @@ def test_huge_ids_in_paths_are_not_found(steward_client, path):
         ("/threads/{id}/barriers", {"barrier": "²"}),
         ("/outbox/%s/retry" % HUGE, {}),
         ("/notifications/%s/read" % HUGE, {}),
+        ("/guard/overrides/%s/redact" % HUGE, {"spans": "x", "reason": "y"}),
+        ("/guard/overrides/%s/reviewed" % HUGE, {}),
     ],
 )
 def test_huge_or_odd_ids_in_forms_are_refused_cleanly(steward_client, path, data):

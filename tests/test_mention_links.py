@@ -34,7 +34,7 @@ def test_a_post_links_the_people_and_organisations_it_mentions(as_person):
     # edits and redactions keep the links
     post = Post.get(Post.thread == thread.id)
     tracking.edit_post(post, author, "Thanks @sam-jones for the bed")
-    moderation.redact(Post.get_by_id(post.id), make_steward(), "not needed", span="for the bed")
+    moderation.redact(Post.get_by_id(post.id), make_steward(), "not needed", spans=["for the bed"])
     assert 'href="/people/%d"' % officer.id in Post.get_by_id(post.id).body_html
 
 

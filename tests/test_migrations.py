@@ -163,6 +163,12 @@ WRITTEN_AFTER = {
         "INSERT INTO read_log (id, user_id, thread_id, created, hour) VALUES "
         "(2, 1, 3, '2026-01-09 11:20:00', '2026-01-09 11:00:00')",
     ],
+    "0017_guard_overrides": [
+        "INSERT INTO guard_override (id, thread_id, post_id, in_title, author_id, organisation_id, kinds, reason, "
+        "created, reviewed_at, reviewed_by_id) VALUES "
+        "(1, 3, 3, FALSE, 2, 1, 'name,dob', 'The hospital asked us to name him here', '2026-01-12 12:00:00', "
+        "NULL, NULL)",
+    ],
 }
 
 
@@ -333,6 +339,10 @@ def keeps_one_open_per_person_thread_and_hour(db):
         )
 
 
+def starts_with_no_overrides(db):
+    assert rows(db, "SELECT id FROM guard_override") == []
+
+
 PROMISES = {
     "0002_stewards_desk": starts_the_clocks_of_requests_already_open,
     "0003_notifications": gives_everyone_the_default_email_settings,
@@ -346,6 +356,7 @@ PROMISES = {
     "0011_addressed_live": marks_the_live_requests_addressees,
     "0012_password_reset_requests": starts_with_no_reset_requests,
     "0013_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
+    "0017_guard_overrides": starts_with_no_overrides,
 }
 
 

@@ -65,6 +65,13 @@ def test_edit_the_askers_post(as_person, world, who, code):
     assert (Post.get_by_id(post.id).body == "Changed") == (code == 303)
 
 
+@pytest.mark.parametrize("who, code", expect(asker=403, colleague=403, addressee=403, outsider=403, steward=200))
+def test_see_the_details_kept_past_the_guard(as_person, world, who, code):
+    people, _ = world
+    assert as_person(people[who]).get("/guard/overrides").status_code == code
+    assert rules.can_review_kept_details(people[who]) == (code == 200)
+
+
 @pytest.mark.parametrize("who, code", expect(asker=303, colleague=403, addressee=403, outsider=403, steward=303))
 def test_change_the_askers_title(as_person, world, who, code):
     people, threads = world

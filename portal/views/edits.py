@@ -5,6 +5,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 
 from .. import revisions, rules, tracking
+from ..db import database
 from ..forms import TitleForm
 from ..htmx import wants_fragment
 from ..models import User
@@ -31,8 +32,11 @@ def edit_title(thread_id):
         abort(403)
     form = TitleForm(obj=thread)
     if form.validate_on_submit():
-        if tracking.retitle(thread, current_user, form.title.data):
-            note_confirmed_details(form, thread, None)
+        with database.atomic():  # the title and what it kept past the guard stand or fall together
+            changed = tracking.retitle(thread, current_user, form.title.data)
+            if changed:
+                note_confirmed_details(form, thread, None)
+        if changed:
             flash("The title is changed. Its earlier versions are in the thread’s timeline.", "success")
         done = url_for("threads.show", thread_id=thread.id)
         if wants_fragment():  # the form alone was sent: the page it belongs to is loaded afresh

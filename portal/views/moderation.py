@@ -150,7 +150,7 @@ def redact(post_id):
     if not form.is_confirmed():
         return render_template("moderation/redact.html", post=post, thread=thread, form=form)
     try:
-        moderation.redact(post, current_user, form.reason.data, form.span.data)
+        moderation.redact(post, current_user, form.reason.data, [form.span.data] if form.span.data else ())
     except moderation.Conflict as conflict:
         form.span.errors.append(str(conflict))
         return moderation_page(post, thread, form), 422

@@ -8,8 +8,8 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from peewee import JOIN, Value, fn
 
-from .. import guard, learning, moderation, notify, rules, timeline, tracking
-from ..db import run_kept, slot
+from .. import guard, learning, moderation, notify, overrides, rules, timeline, tracking
+from ..db import database, run_kept, slot
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
 from ..models import (
@@ -198,16 +198,18 @@ def new():
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
         is_request = form.kind.data in ("need", "question")
-        thread = tracking.start_thread(
-            current_user,
-            form.kind.data,
-            form.title.data,
-            form.body.data,
-            addressed_ids=form.addressed_to.data if is_request else (),
-            visibility=form.visibility.data,
-        )
+        with database.atomic():  # the thread and what it kept past the guard stand or fall together
+            thread = tracking.start_thread(
+                current_user,
+                form.kind.data,
+                form.title.data,
+                form.body.data,
+                addressed_ids=form.addressed_to.data if is_request else (),
+                visibility=form.visibility.data,
+            )
+            first_post = Post.select(fn.MIN(Post.id)).where(Post.thread == thread.id).scalar()
+            note_confirmed_details(form, thread, first_post)
         notify.read_thread(current_user, thread)
-        note_confirmed_details(form, thread, Post.select(fn.MIN(Post.id)).where(Post.thread == thread.id).scalar())
         flash("Your %s is posted." % form.kind.data, "success")
         tell_blind_mentions(thread.blind_mentions)
         return redirect(url_for(".show", thread_id=thread.id), 303)
@@ -303,9 +305,10 @@ def reply(thread_id):
         if wants_fragment():
             return render_block("threads/show.html", "reply_form", thread=thread, form=form), 422
         return show_thread(thread, form, 422)
-    post = tracking.reply(thread, current_user, form.body.data)
+    with database.atomic():  # the reply and what it kept past the guard stand or fall together
+        post = tracking.reply(thread, current_user, form.body.data)
+        note_confirmed_details(form, thread, post.id)
     notify.read_thread(current_user, thread)
-    note_confirmed_details(form, thread, post.id)
     tell_blind_mentions(post.blind_mentions)
     if wants_fragment():
         thread = get_visible_thread(thread_id)
@@ -336,8 +339,9 @@ def edit_post(post_id):
         abort(403)
     form = EditPostForm(obj=post)
     if form.validate_on_submit():
-        tracking.edit_post(post, current_user, form.body.data)
-        note_confirmed_details(form, thread, post.id)
+        with database.atomic():  # the edit and what it kept past the guard stand or fall together
+            tracking.edit_post(post, current_user, form.body.data)
+            note_confirmed_details(form, thread, post.id)
         flash("Your changes are saved.", "success")
         return redirect(url_for(".show", thread_id=thread.id) + "#post-%d" % post.id, 303)
     return render_template("threads/edit_post.html", form=form, post=post, thread=thread), (
@@ -432,11 +436,17 @@ def live_rows():
 def check_text():
     """The personal-data guard, as someone types: what looks like a client's details, highlighted."""
     text = request.form.get("body", "")[:20000]
-    return render_template("_guard.html", found=guard.findings(text), text=text)
+    check = overrides.check(text)  # what the form's own check will say on submit
+    return render_template("_guard.html", found=check.found, outright=check.outright, text=text)
 
 
 def note_confirmed_details(form, thread, post_id):
-    """A post or title kept with details the guard flagged is an event the steward can review."""
+    """A post or title kept with details the guard flagged: ticked ones are an event in the audit log; ones that
+    identify someone outright go, with the writer's reason, to the steward's list."""
     found = form.guard_findings()
-    if found:
+    if form.reason_needed:
+        in_post = bool(form.check_of("body").found)
+        in_title = bool(form.check_of("title").found)
+        overrides.keep(current_user, thread, post_id if in_post else None, in_title, found, form.keep_reason.data)
+    elif found:
         tracking.record("personal_data_confirmed", current_user, thread, post=post_id, kinds=guard.kinds(found))

@@ -1,14 +1,16 @@
 """The pages and htmx states the accessibility and phone tests visit: (name, who signs in, how to get there).
 
-Only the hidden-post state, the post-history state (it edits one post once) and the password link (which nothing
-else looks at) change anything, and no state depends on what they change."""
+Only the hidden-post state, the post-history state (it edits one post once), the kept-details states (they add one
+reply once) and the password link (which nothing else looks at) change anything, and no state depends on what
+they change."""
 
+import re
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from portal import accounts, demo, tracking
-from portal.models import Post, Thread, User
+from portal import accounts, demo, guard, overrides, tracking
+from portal.models import GuardOverride, Post, Thread, User
 
 from .steps import CRASH_PAD, settled, thread_path
 
@@ -153,6 +155,44 @@ def reply_held_by_the_guard(page):
     settled(page)
 
 
+IDENTIFYING = "Ruth Clarke was sectioned last night, DOB: 12/03/1985, NHS 943 476 5919."
+DROP_INS = "Nurse drop-ins at the Whitechapel Centre"
+
+
+def reply_identifying_someone(page):
+    crash_pad(page)
+    page.get_by_label("Your reply").fill(IDENTIFYING)
+    expect(page.get_by_role("status").filter(has_text="This identifies a person outright")).to_be_visible()
+    settled(page)
+
+
+def reply_held_for_a_reason(page):
+    reply_identifying_someone(page)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_label("Why must these details be in the portal?")).to_be_visible()
+    settled(page)
+
+
+def kept_details(page):
+    """The steward's list, with details kept in a reply (made here once: the demo keeps none)."""
+    if not GuardOverride.select().exists():
+        thread = Thread.get(Thread.title == DROP_INS)
+        member = User.get(User.email == demo.ST_HELENS)
+        post = tracking.reply(thread, member, IDENTIFYING)
+        found = guard.findings(IDENTIFYING)
+        overrides.keep(member, thread, post.id, False, found, "The ward asked for it on the referral")
+    page.goto("/guard/overrides")
+    expect(page.get_by_role("button", name=re.compile("Redact the chosen details")).first).to_be_visible()
+    settled(page)
+
+
+def redacting_kept_details(page):
+    kept_details(page)
+    page.get_by_role("button", name=re.compile("Redact the chosen details")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Redact these details?")
+    settled(page)
+
+
 def setting_a_password(page):
     url = accounts.send_password_link(User.get(User.email == demo.HALTON), None, 1)
     page.goto(urlsplit(url).path)
@@ -211,6 +251,10 @@ STATES = [
     ("a reply with errors", MEMBER, reply_with_errors),
     ("a reply flagged by the personal-data guard", MEMBER, reply_flagged_by_the_guard),
     ("a reply held by the personal-data guard", MEMBER, reply_held_by_the_guard),
+    ("a reply that identifies someone, as it is typed", MEMBER, reply_identifying_someone),
+    ("a reply that identifies someone, held for a reason", MEMBER, reply_held_for_a_reason),
+    ("kept details", STEWARD, kept_details),
+    ("redacting kept details, confirming", STEWARD, redacting_kept_details),
     ("a thread with a hidden post", STEWARD, thread_with_a_hidden_post),
     ("moderating a post", STEWARD, moderating_a_post),
     ("editing your own post", MEMBER, editing_own_post),

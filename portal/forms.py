@@ -1,6 +1,7 @@
 """The WTForms classes, one per form."""
 
 import gzip
+import re
 from functools import cache
 from pathlib import Path
 
@@ -211,6 +212,25 @@ class OrganisationForm(FlaskForm):
         filters=[lambda day: 1 if day is None else day],
         default=1,
     )
+    phone = StringField(
+        "Phone numbers",
+        [Length(max=200, message="Keep the phone numbers under 200 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="The switchboard and the team's lines, separated by commas. People may write them in posts.",
+    )
+    email = EmailField(
+        "Team email address",
+        [
+            Optional(),
+            Length(max=254, message="Keep the email address under 254 characters"),
+            Regexp(
+                r"^[^@\s]{1,64}@[^@\s.]{1,63}(?:\.[^@\s.]{1,63}){1,6}$",
+                message="Enter an email address like housing@example.gov.uk",
+            ),
+        ],
+        filters=[stripped, lambda v: v.lower() if v else ""],
+        description="A shared inbox, not a person's. Addresses at its domain are never taken for a client's.",
+    )
     active = BooleanField("Active", default=True)
 
     def __init__(self, *args, organisation=None, **kwargs):
@@ -232,6 +252,13 @@ class OrganisationForm(FlaskForm):
 
     def validate_slug(self, field):
         self._unique(Organisation.slug, field, "Another organisation already uses this short name")
+
+    def validate_phone(self, field):
+        if re.search(r"[^\d\s()+,-]", field.data or ""):
+            raise ValidationError("Use only digits, spaces, brackets, + and -, with commas between numbers")
+        numbers = [guard.phone_numbers(part) for part in (field.data or "").split(",") if part.strip()]
+        if any(len(found) != 1 or not 10 <= len(found[0]) <= 11 for found in numbers):
+            raise ValidationError("Enter each number in full, like 0151 233 3000, with commas between numbers")
 
     def _unique(self, column, field, message):
         taken = Organisation.select().where(column == field.data)

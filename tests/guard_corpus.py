@@ -35,21 +35,26 @@ STAFF = [
     ("Stephen Boateng", "stephen.boateng@torus.co.uk", "Torus"),
 ]
 
-# (name, kind, switchboard or team number, e-mail domain or team inbox)
+# (name, kind, switchboard and team numbers, team inbox)
 ORGANISATIONS = [
-    ("Liverpool City Region Combined Authority", "commissioner", "0151 330 1000", "liverpoolcityregion-ca.gov.uk"),
-    ("The Whitechapel Centre", "charity", "0151 207 7617", "whitechapelcentre.co.uk"),
-    ("The Salvation Army Salisbury House", "charity", "0151 236 5410", "salvationarmy.org.uk"),
-    ("Liverpool City Council", "local_authority", "0151 233 3000", "liverpool.gov.uk"),
+    (
+        "Liverpool City Region Combined Authority",
+        "commissioner",
+        "0151 330 1000",
+        "homelessness@liverpoolcityregion-ca.gov.uk",
+    ),
+    ("The Whitechapel Centre", "charity", "0151 207 7617", "enquiries@whitechapelcentre.co.uk"),
+    ("The Salvation Army Salisbury House", "charity", "0151 236 5410", "referrals@salvationarmy.org.uk"),
+    ("Liverpool City Council", "local_authority", "0151 233 3000", "housingoptions@liverpool.gov.uk"),
     ("St Helens Borough Council", "local_authority", "01744 676789", "housingoptions@sthelens.gov.uk"),
-    ("Knowsley Council", "local_authority", "0151 489 6000", "knowsley.gov.uk"),
-    ("Sefton Council", "local_authority", "0151 934 3542", "sefton.gov.uk"),
-    ("Wirral Council", "local_authority", "0151 606 2000", "wirral.gov.uk"),
-    ("Halton Borough Council", "local_authority", "0151 907 8306", "halton.gov.uk"),
-    ("Mersey Care NHS Foundation Trust", "health", "0151 473 0303", "merseycare.nhs.uk"),
-    ("YMCA St Helens", "charity", "01744 739190", "ymcasthelens.org.uk"),
-    ("Local Solutions", "charity", "0151 707 0101", "localsolutions.org.uk"),
-    ("Torus", "charity", "0300 123 4003", "torus.co.uk"),
+    ("Knowsley Council", "local_authority", "0151 489 6000", "housingoptions@knowsley.gov.uk"),
+    ("Sefton Council", "local_authority", "0151 934 3542", "housing.options@sefton.gov.uk"),
+    ("Wirral Council", "local_authority", "0151 606 2000", "housingoptions@wirral.gov.uk"),
+    ("Halton Borough Council", "local_authority", "0151 907 8306", "housing.solutions@halton.gov.uk"),
+    ("Mersey Care NHS Foundation Trust", "health", "0151 473 0303", "inreach@merseycare.nhs.uk"),
+    ("YMCA St Helens", "charity", "01744 739190", "crashpads@ymcasthelens.org.uk"),
+    ("Local Solutions", "charity", "0151 707 0101", "referrals@localsolutions.org.uk"),
+    ("Torus", "charity", "0300 123 4003", "tenancysupport@torus.co.uk"),
 ]
 
 # (kinds present, text)

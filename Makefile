@@ -60,8 +60,8 @@ clean:
 
 # Benchmarks (issue 8), not part of `make test`: databases are generated once into bench/data/ (git-ignored)
 # and reused; then every page is measured in process and under gunicorn on 127.0.0.1, and one table is printed.
-.PHONY: bench bench-huge install-bench
-bench bench-huge bench-postgres: export PORTAL_ENV = development
+.PHONY: bench bench-huge install-bench guard-report
+bench bench-huge bench-postgres guard-report: export PORTAL_ENV = development
 install-bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench]'
 
@@ -71,6 +71,10 @@ bench: install-bench
 # The huge database (200 organisations, 2,000,000 posts) takes 6 to 12 minutes to generate on 2 cores.
 bench-huge: install-bench
 	$(BIN)/python -m bench.scale small large huge
+
+# The personal-data guard on its labelled corpus: per-kind recall, wrongly flagged posts, time and memory.
+guard-report: install-test
+	$(BIN)/python -m bench.guard
 
 # The same benchmark on PostgreSQL, in a cluster kept in bench/data/pg that bench/postgres starts for each command
 # and stops after. Each database is generated once (huge: 36 minutes on 2 busy cores, 5 GB) and reused; its .json

@@ -12,18 +12,25 @@ from .text import slugify
 PASSWORD = "outreach-demo-2026"
 STEWARD_EMAIL = "steward@lcr.example.org"
 
-# (key, name, kind); the people and threads below name organisations by key.
+# (key, name, kind, phone numbers, team inbox); the people and threads below name organisations by key. The numbers
+# are in Ofcom's range kept for drama (0151 496 0000 to 0999): no one answers them.
 ORGANISATIONS = [
-    ("ca", "Liverpool City Region Combined Authority", "commissioner"),
-    ("whitechapel", "The Whitechapel Centre", "charity"),
-    ("salvation_army", "The Salvation Army Salisbury House", "charity"),
-    ("liverpool", "Liverpool City Council", "local_authority"),
-    ("st_helens", "St Helens Borough Council", "local_authority"),
-    ("knowsley", "Knowsley Council", "local_authority"),
-    ("sefton", "Sefton Council", "local_authority"),
-    ("wirral", "Wirral Council", "local_authority"),
-    ("halton", "Halton Borough Council", "local_authority"),
-    ("mersey_care", "Mersey Care NHS Foundation Trust", "health"),
+    ("ca", "Liverpool City Region Combined Authority", "commissioner", "0151 496 0100", "homelessness@lcr.example.org"),
+    ("whitechapel", "The Whitechapel Centre", "charity", "0151 496 0200, 0151 496 0210", "day@whitechapel.example.org"),
+    (
+        "salvation_army",
+        "The Salvation Army Salisbury House",
+        "charity",
+        "0151 496 0300",
+        "salisburyhouse@salvationarmy.example.org",
+    ),
+    ("liverpool", "Liverpool City Council", "local_authority", "0151 496 0400", "housingoptions@liverpool.example.org"),
+    ("st_helens", "St Helens Borough Council", "local_authority", "0151 496 0500", "housing@sthelens.example.org"),
+    ("knowsley", "Knowsley Council", "local_authority", "0151 496 0600", "housing@knowsley.example.org"),
+    ("sefton", "Sefton Council", "local_authority", "0151 496 0650", "housing@sefton.example.org"),
+    ("wirral", "Wirral Council", "local_authority", "0151 496 0700", "housing@wirral.example.org"),
+    ("halton", "Halton Borough Council", "local_authority", "0151 496 0800", "housing@halton.example.org"),
+    ("mersey_care", "Mersey Care NHS Foundation Trust", "health", "0151 496 0900", "inreach@merseycare.example.org"),
 ]
 
 # The demo's people, named in the threads below by email.
@@ -642,7 +649,8 @@ def seed():
     with database.atomic():
         with fixed_at(_moment(40, "09:00")):
             organisations = {
-                key: Organisation.create(name=name, slug=slugify(name), kind=kind) for key, name, kind in ORGANISATIONS
+                key: Organisation.create(name=name, slug=slugify(name), kind=kind, phone=phone, email=email)
+                for key, name, kind, phone, email in ORGANISATIONS
             }
             people = {
                 email: User.create(

@@ -1,6 +1,7 @@
 """The WTForms classes, one per form."""
 
 import gzip
+import re
 from functools import cache
 from pathlib import Path
 
@@ -145,7 +146,8 @@ class GuardedText:
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         guarded = [name for name in ("title", "body") if name in self]
-        self.checks = {name: overrides.check(self[name].data or "") for name in guarded}
+        self.known = guard.known_to_portal()  # read once for the title, the text and the reason
+        self.checks = {name: overrides.check(self[name].data or "", self.known) for name in guarded}
         self.reason_needed = any(check.outright for check in self.checks.values())
         reason_problem = self.reason_problem() if self.reason_needed else None
         kept = reason_problem is None if self.reason_needed else self.confirm_personal.data
@@ -184,7 +186,7 @@ class GuardedText:
             return "Say why in a few words (at least %d), so the steward can understand it" % REASON_WORDS
         if len(reason) > 500:
             return None  # the field's own length check says so
-        if guard.findings(reason):
+        if guard.findings(reason, self.known):
             return "Leave the details themselves out of the reason: it goes to the steward by e-mail"
         return None
 
@@ -264,6 +266,25 @@ class OrganisationForm(FlaskForm):
         filters=[lambda day: 1 if day is None else day],
         default=1,
     )
+    phone = StringField(
+        "Phone numbers",
+        [Length(max=200, message="Keep the phone numbers under 200 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="The switchboard and the team's lines, separated by commas. People may write them in posts.",
+    )
+    email = EmailField(
+        "Team email address",
+        [
+            Optional(),
+            Length(max=254, message="Keep the email address under 254 characters"),
+            Regexp(
+                r"^[^@\s]{1,64}@[^@\s.]{1,63}(?:\.[^@\s.]{1,63}){1,6}$",
+                message="Enter an email address like housing@example.gov.uk",
+            ),
+        ],
+        filters=[stripped, lambda v: v.lower() if v else ""],
+        description="A shared inbox, not a person's. Addresses at its domain are never taken for a client's.",
+    )
     active = BooleanField("Active", default=True)
 
     def __init__(self, *args, organisation=None, **kwargs):
@@ -285,6 +306,13 @@ class OrganisationForm(FlaskForm):
 
     def validate_slug(self, field):
         self._unique(Organisation.slug, field, "Another organisation already uses this short name")
+
+    def validate_phone(self, field):
+        if re.search(r"[^\d\s()+,-]", field.data or ""):
+            raise ValidationError("Use only digits, spaces, brackets, + and -, with commas between numbers")
+        numbers = [guard.phone_numbers(part) for part in (field.data or "").split(",") if part.strip()]
+        if any(len(found) != 1 or not 10 <= len(found[0]) <= 11 for found in numbers):
+            raise ValidationError("Enter each number in full, like 0151 233 3000, with commas between numbers")
 
     def _unique(self, column, field, message):
         taken = Organisation.select().where(column == field.data)

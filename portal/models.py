@@ -55,6 +55,8 @@ class Organisation(BaseModel):
     active = BooleanField(default=True)
     created = DateTimeField(default=now)
     checkin_day = IntegerField(default=1)
+    phone = CharField(max_length=200, default="")  # switchboard and team lines, comma-separated
+    email = CharField(max_length=254, default="")  # a team inbox; its domain is the organisation's own
 
     @classmethod
     def by_name(cls):

@@ -15,10 +15,11 @@ Check = namedtuple("Check", "found outright")
 NOTHING = Check((), False)
 
 
-def check(text):
+def check(text, known=None):
     """What the guard makes of `text`: what it found, and whether that identifies someone outright (then a tick is
-    not enough). The check as people type and the check on submit both ask this, so they always agree."""
-    found = guard.findings(text)
+    not enough). The check as people type and the check on submit both ask this, so they always agree. `known`
+    (guard.known_to_portal()) is read here unless the caller checks several texts."""
+    found = guard.findings(text, known)
     return Check(found, guard.identifies_outright(found))
 
 
@@ -67,7 +68,8 @@ def attach_spans(overrides):
     """Give each override what its card shows: `spans`, what the guard finds now in its post and the post's earlier
     versions (which everyone who sees the post may read), as (what it is, text), each text once; the kinds of detail
     kept, in words; and the title and post as they are now, with what the guard finds marked. One query for all
-    the revisions."""
+    the revisions, and two for what the portal knows is not a client."""
+    known = guard.known_to_portal()
     post_ids = [o.post.id for o in overrides if o.post and o.post.id]
     earlier = {}
     if post_ids:
@@ -76,18 +78,18 @@ def attach_spans(overrides):
             earlier.setdefault(post_id, []).append(body)
     for override in overrides:
         post, title = override.post, override.shown_thread.title
-        override.spans = spans_in([post.body, *earlier.get(post.id, [])] if post else [])
+        override.spans = spans_in([post.body, *earlier.get(post.id, [])] if post else [], known)
         override.details = guard.describe([guard.Finding(kind, 0, 0) for kind in override.kind_list])
-        override.marked_title = guard.highlight(title, guard.findings(title)) if override.in_title else None
-        override.marked_post = guard.highlight(post.body, guard.findings(post.body)) if post else None
+        override.marked_title = guard.highlight(title, guard.findings(title, known)) if override.in_title else None
+        override.marked_post = guard.highlight(post.body, guard.findings(post.body, known)) if post else None
     return overrides
 
 
-def spans_in(texts):
+def spans_in(texts, known):
     """The distinct (what it is, text) of what the guard finds in `texts`, in the order found."""
     spans = {}
     for text in texts:
-        for finding in guard.findings(text):
+        for finding in guard.findings(text, known):
             spans.setdefault(text[finding.start : finding.end], guard.PROMPTS[finding.kind])
     return [(what, span) for span, what in spans.items()]
 

@@ -99,7 +99,7 @@ def test_kept_details_are_recorded_and_every_active_steward_is_told(as_person, w
     assert all(n.thread_id is None for n in notices)  # a reply to the e-mail must not post in the thread
     mails = list(Outbox.select())
     assert [m.to_address for m in mails] == [now_mailed.email]  # the other waits for her digest
-    assert "Ana Okafor kept a date of birth and a full name" in mails[0].text and REASON in mails[0].text
+    assert "Ana Okafor kept a date of birth and a name" in mails[0].text and REASON in mails[0].text
     assert "http://portal.test/guard/overrides" in mails[0].text and mails[0].reply_to is None
     for kept in (str(event.data), mails[0].text, mails[0].html, mails[0].subject):
         assert "John Smith" not in kept and "12/03/1985" not in kept

@@ -163,11 +163,15 @@ WRITTEN_AFTER = {
         "INSERT INTO read_log (id, user_id, thread_id, created, hour) VALUES "
         "(2, 1, 3, '2026-01-09 11:20:00', '2026-01-09 11:00:00')",
     ],
-    "0017_guard_overrides": [
+    "0014_guard_overrides": [
         "INSERT INTO guard_override (id, thread_id, post_id, in_title, author_id, organisation_id, kinds, reason, "
         "created, reviewed_at, reviewed_by_id) VALUES "
         "(1, 3, 3, FALSE, 2, 1, 'name,dob', 'The hospital asked us to name him here', '2026-01-12 12:00:00', "
         "NULL, NULL)",
+    ],
+    "0015_organisation_contacts": [
+        "UPDATE organisation SET phone = '0151 496 0400, 0151 496 0401', email = 'housing@riverside.example.org' "
+        "WHERE id = 2",
     ],
 }
 
@@ -330,6 +334,10 @@ def starts_with_no_reset_requests(db):
     assert rows(db, "SELECT email FROM password_reset_request") == []
 
 
+def gives_every_organisation_empty_contact_details(db):
+    assert rows(db, "SELECT id, phone, email FROM organisation ORDER BY id") == [(n, "", "") for n in (1, 2, 3, 4)]
+
+
 def keeps_one_open_per_person_thread_and_hour(db):
     assert rows(db, "SELECT id, hour FROM read_log ORDER BY id") == [(1, "2026-01-09 10:00:00")]
     with pytest.raises(IntegrityError), db.atomic():
@@ -356,7 +364,8 @@ PROMISES = {
     "0011_addressed_live": marks_the_live_requests_addressees,
     "0012_password_reset_requests": starts_with_no_reset_requests,
     "0013_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
-    "0017_guard_overrides": starts_with_no_overrides,
+    "0014_guard_overrides": starts_with_no_overrides,
+    "0015_organisation_contacts": gives_every_organisation_empty_contact_details,
 }
 
 

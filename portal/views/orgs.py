@@ -85,7 +85,8 @@ def edit(slug):
 
 def edit_form(form, organisation):
     if form.validate_on_submit():
-        data = {field: form[field].data for field in ("name", "slug", "kind", "checkin_day", "active")}
+        fields = ("name", "slug", "kind", "checkin_day", "phone", "email", "active")
+        data = {field: form[field].data for field in fields}
         organisation = accounts.save_organisation(data, current_user, organisation)
         flash("%s is saved." % organisation.name, "success")
         return redirect(url_for(".show", slug=data["slug"]), 303)

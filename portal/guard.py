@@ -9,6 +9,7 @@ itself. docs/guard.md says what it looks for and why.
 
 import gzip
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -115,6 +116,18 @@ AGE = re.compile(
     r"(?:['’]s)?(?:, ?| ?\( ?| (?:is|aged?) )(?:aged? )?(\d{1,3})(?: ?(?:years?|yrs?)(?: old)?)?(?: ?\))?"
     r"(?![\d:/.%]| ?(?:am|pm|weeks?|days?|nights?|hours?|times|months?|people|beds?)\b)"
 )
+# What makes a given name on its own a client's: their health, offending, housing crisis or age, in the same
+# sentence ("Darren has a leg ulcer", "Dylan is 19 and sofa surfing").
+DETAIL = re.compile(
+    r"(?i:\b(?:heroin|crack|cocaine|spice|methadone|overdos\w{0,4}|alcohol\w{0,3}|drinking|using again|relapsed?"
+    r"|ulcers?|wounds?|injur\w{1,4}|diabet\w{1,3}|epilep\w{1,4}|seizures?|hiv|hepatitis|schizophreni\w{0,3}"
+    r"|psychos[ie]s|psychotic|bipolar|sectioned|self-harm\w{0,3}|suicid\w{1,3}|ending it|dementia|pregnan\w{1,3}"
+    r"|discharged|a&e|hospital|ward|prison|hmp|released|probation|licen[cs]e|recall(?:ed)?|arrested|custody|tagged"
+    r"|convict\w{0,4}|offen[cd]\w{0,3}|evicted|eviction|sofa surfing|rough sleeping|sleeping rough|sleeping out"
+    r"|slept out|street homeless|no fixed abode|nfa|tent|asylum|deport\w{0,4}|overstay\w{0,4}|refused|benefits"
+    r"|sanctioned|(?:he|she|they)['’]?(?:s| is| are) \d{1,2}\b|\d{1,2}[- ]year[- ]old|aged \d{1,2})\b)"
+)
+SENTENCE_END = re.compile(r"[.!?\n]")
 # A name is a word or three: a longer run of capitals is a heading or an organisation.
 LONGEST_NAME = 3
 
@@ -301,6 +314,28 @@ def _names(text, known, lists):
         word = WORD.match(text, cue.end())
         if word and _lone_name(word.group(), known, lists):
             found.append(Finding("name", word.start(), word.end()))
+    return found + _given_names_near_details(text, words, known, lists)
+
+
+def _given_names_near_details(text, words, known, lists):
+    """Given names standing alone in the sentence around a personal detail, not anyone's with an account. Only
+    200 characters either side of each detail are read, and each word once, so hostile text costs linear time."""
+    starts = [start for _, start, _ in words]
+    found, done = [], 0
+    for detail in DETAIL.finditer(text):
+        reach = max(detail.start() - 200, 0)
+        ends = [m.end() for m in SENTENCE_END.finditer(text, reach, detail.start())]
+        stop = SENTENCE_END.search(text, detail.end(), detail.end() + 200)
+        first = max(bisect_left(starts, ends[-1] if ends else reach), done)
+        done = max(bisect_left(starts, stop.start() if stop else detail.end() + 200), first)
+        found += [
+            Finding("name", word_start, word_end)
+            for word, word_start, word_end in words[first:done]
+            if _capitalised(word)
+            and _base(word) in lists["given"]
+            and _base(word) not in lists["common"]
+            and _lone_name(word, known, lists)
+        ]
     return found
 
 

@@ -40,6 +40,8 @@ from .builders import make_org, make_thread, make_user
         ("Hospital no. RRF 7654321", "id_number"),
         ("his prison number is A1234BC", "id_number"),
         ("Custody ref 06/48213/24", "id_number"),
+        ("The man in the tent by Queen Square, Darren, has a leg ulcer", "name"),  # a given name with a detail
+        ("Kayleigh relapsed at the weekend and is back on the streets", "name"),
     ],
 )
 def test_detectors_find_personal_details(text, kind):
@@ -67,6 +69,8 @@ def test_detectors_find_personal_details(text, kind):
         "The hub at 43 Hope Street takes walk-ins",  # a service's street, in the gazetteer
         "The sit-up service takes people aged 18 to 25",  # an age with no name
         "Sefton Park, Knotty Ash and Old Swan",  # places
+        "Siobhan from Crisis is leading the training on Tuesday",  # a given name with nothing about a person
+        "Ward staff at the hospital asked for the discharge form.",  # details with no name
     ],
 )
 def test_detectors_leave_ordinary_text_alone(text):

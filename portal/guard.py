@@ -5,6 +5,7 @@ every detector asks for more than a pattern where a pattern alone would catch or
 """
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -21,12 +22,15 @@ PROMPTS = {
 
 NHS = re.compile(r"(?<![\d])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d])")
 NI = re.compile(r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.I)
-MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+# Every pattern here runs over whatever anyone types, so each must take time in proportion to the text: its
+# repeats are bounded by a real limit or separated by a character they cannot share, so nothing is tried twice.
+MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]{0,6}"  # "sep" + "tember" is the longest
 DATE = r"\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|th)? " + MONTHS + r" (?:19|20)\d{2}"
-DOB = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\s*:?\s*(" + DATE + r")", re.I)
+DOB = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\s*(?::\s*)?(" + DATE + r")", re.I)
 POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
 PHONE = re.compile(r"(?<![\w+])(?:\+44 ?\(?0?\)? ?|0)(?:7\d{3} ?\d{3} ?\d{3}|[1-3]\d{2,3} ?\d{3} ?\d{3,4})(?!\d)")
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# At most 64 characters before the @ and 63 in each part of the domain, as the e-mail standards allow.
+EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+\b")
 NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 SENSITIVE = re.compile(
     r"\b(heroin|crack|cocaine|spice|methadone|overdosed?|alcoholic|addict(?:ion|ed)?|hiv|hepatitis|schizophreni\w*"
@@ -34,6 +38,8 @@ SENSITIVE = re.compile(
     r"|convicted|conviction|offence|offender|arrested|custody|tagged|asylum|deport\w*|overstay\w*)\b",
     re.I,
 )
+NEAR_NAME = 80  # characters either side of a name in which a health or offending word makes it a client's
+
 # Capitalised pairs that are places, organisations or the start of a sentence, not people.
 NOT_NAMES = {
     "st",
@@ -167,13 +173,23 @@ def findings(text):
     found += [Finding("postcode", m.start(), m.end()) for m in POSTCODE.finditer(text)]
     found += [Finding("phone", m.start(), m.end()) for m in PHONE.finditer(text)]
     found += [Finding("email", m.start(), m.end()) for m in EMAIL.finditer(text)]
-    for match in NAME.finditer(text):
-        if {match.group(1).lower(), match.group(2).lower()} & NOT_NAMES:
-            continue
-        window = text[max(match.start() - 80, 0) : match.end() + 80]
-        if SENSITIVE.search(window):
-            found.append(Finding("name", match.start(), match.end()))
+    names = [m for m in NAME.finditer(text) if not {m.group(1).lower(), m.group(2).lower()} & NOT_NAMES]
+    if names:
+        # Where the health or offending words are, found once: looking again around each name would read a text
+        # of capitalised words many times over.
+        sensitive = [m.start() for m in SENSITIVE.finditer(text)]
+        found += [
+            Finding("name", m.start(), m.end())
+            for m in names
+            if _any_within(sensitive, m.start() - NEAR_NAME, m.end() + NEAR_NAME)
+        ]
     return _without_overlaps(sorted(found, key=lambda f: (f.start, -f.end)))
+
+
+def _any_within(starts, first, last):
+    """Whether any of the sorted `starts` is from `first` up to `last`."""
+    at = bisect_left(starts, first)
+    return at < len(starts) and starts[at] < last
 
 
 def _without_overlaps(found):

@@ -39,6 +39,8 @@ MAX_CANDIDATES = 1_000
 ORDERS = {"newest": "Newest first", "best": "Best match"}
 WORD = re.compile(r"[^\W_]+")
 BETWEEN_WORDS = re.compile(r"\s+")
+LONGEST_RUN = 100  # characters without a space in what PostgreSQL indexes: longer than any word or most links
+LONG_RUN = re.compile(r"(?<!\S)\S{%d,}" % (LONGEST_RUN + 1))  # from a run's start only, so each is read once
 
 
 class SearchEntry(BaseModel):
@@ -78,6 +80,20 @@ def post_text(body_html):
     return plain_text(html.unescape(nh3.clean(body_html, tags=set())))
 
 
+def parseable(text):
+    """Text as PostgreSQL's parser can read in one pass: it reads a run without spaces, and an unclosed "<!--",
+    again from each of their characters (20 KB of "_a" took seconds to index and again to highlight), so runs
+    longer than LONGEST_RUN are cut with spaces and comment openings are split. SQLite's reads them once."""
+    if is_sqlite():
+        return text
+    return LONG_RUN.sub(_in_pieces, text.replace("<!--", "< !--"))
+
+
+def _in_pieces(long_run):
+    run = long_run.group()
+    return " ".join(run[at : at + LONGEST_RUN] for at in range(0, len(run), LONGEST_RUN))
+
+
 def _reindex(which):
     """Write the entries of the posts matched by `which` again, as they are now; hidden posts get none."""
     SearchEntry.delete().where(SearchEntry.post.in_(Post.select(Post.id).where(which))).execute()
@@ -88,7 +104,10 @@ def _reindex(which):
         .order_by(Post.id)
         .tuples()
     )
-    rows = [{"post": post_id, "title": plain_text(title), "body": post_text(body)} for post_id, body, title in posts]
+    rows = [
+        {"post": post_id, "title": parseable(plain_text(title)), "body": parseable(post_text(body))}
+        for post_id, body, title in posts
+    ]
     for batch in chunked(rows, 500):
         SearchEntry.insert_many(batch).execute()
 

@@ -328,7 +328,8 @@ class PersonForm(FlaskForm):
         "Email",
         [
             DataRequired("Enter an email address"),
-            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter an email address like name@example.org"),
+            # Parts of the domain split at each dot, so that a long address is read once, not once per dot.
+            Regexp(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$", message="Enter an email address like name@example.org"),
             Length(max=254),
         ],
         filters=[stripped, lambda v: v.lower() if v else v],

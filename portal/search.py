@@ -29,12 +29,18 @@ LANGUAGE = "english"  # PostgreSQL's text search configuration; migration 0005 u
 # area, taken out of the indexed text, so that the text can be escaped before the marks become <mark>.
 OPEN, CLOSE = "\ue000", "\ue001"
 SNIPPET_WORDS = 30
+# SQLite's snippets, cut here from the whole post highlighted: characters shown, and how many of them come before
+# the first match. (FTS5's own snippet() takes time that grows with the square of the matches in a post.)
+SNIPPET_LENGTH, SNIPPET_LEAD = 200, 50
 # The newest posts with the words that a search ranks: enough to find what is current, few enough that a search
 # costs the same however many posts have the words.
 MAX_CANDIDATES = 1_000
 # How results are ordered: the thread with the newest matching post first, or the best match first.
 ORDERS = {"newest": "Newest first", "best": "Best match"}
 WORD = re.compile(r"[^\W_]+")
+BETWEEN_WORDS = re.compile(r"\s+")
+LONGEST_RUN = 100  # characters without a space in what PostgreSQL indexes: longer than any word or most links
+LONG_RUN = re.compile(r"(?<!\S)\S{%d,}" % (LONGEST_RUN + 1))  # from a run's start only, so each is read once
 
 
 class SearchEntry(BaseModel):
@@ -74,6 +80,20 @@ def post_text(body_html):
     return plain_text(html.unescape(nh3.clean(body_html, tags=set())))
 
 
+def parseable(text):
+    """Text as PostgreSQL's parser can read in one pass: it reads a run without spaces, and an unclosed "<!--",
+    again from each of their characters (20 KB of "_a" took seconds to index and again to highlight), so runs
+    longer than LONGEST_RUN are cut with spaces and comment openings are split. SQLite's reads them once."""
+    if is_sqlite():
+        return text
+    return LONG_RUN.sub(_in_pieces, text.replace("<!--", "< !--"))
+
+
+def _in_pieces(long_run):
+    run = long_run.group()
+    return " ".join(run[at : at + LONGEST_RUN] for at in range(0, len(run), LONGEST_RUN))
+
+
 def _reindex(which):
     """Write the entries of the posts matched by `which` again, as they are now; hidden posts get none."""
     SearchEntry.delete().where(SearchEntry.post.in_(Post.select(Post.id).where(which))).execute()
@@ -84,7 +104,10 @@ def _reindex(which):
         .order_by(Post.id)
         .tuples()
     )
-    rows = [{"post": post_id, "title": plain_text(title), "body": post_text(body)} for post_id, body, title in posts]
+    rows = [
+        {"post": post_id, "title": parseable(plain_text(title)), "body": parseable(post_text(body))}
+        for post_id, body, title in posts
+    ]
     for batch in chunked(rows, 500):
         SearchEntry.insert_many(batch).execute()
 
@@ -110,8 +133,9 @@ def reindex_thread(thread):
 
 
 def words(text):
-    """The words of a query typed by anyone: letters and digits only, so no search syntax gets through."""
-    return WORD.findall(text[:MAX_QUERY])
+    """The words of a query typed by anyone: letters and digits only, so no search syntax gets through; each once,
+    as a word typed twice finds nothing more but makes every match count twice in the highlighting."""
+    return list(dict.fromkeys(word.lower() for word in WORD.findall(text[:MAX_QUERY])))
 
 
 def query_words(terms):
@@ -219,7 +243,27 @@ def hits(terms, post_ids):
     rows = run_kept_for_ids(
         "search hits", lambda ids: _hits(ids).tuples(), post_ids, words=words, first=first, last=last
     )
-    return {post_id: Hit(marked(title), marked(snippet), before) for post_id, title, snippet, before in rows}
+    cut = excerpt if is_sqlite() else str
+    return {post_id: Hit(marked(title), marked(cut(snippet)), before) for post_id, title, snippet, before in rows}
+
+
+def excerpt(highlighted):
+    """About SNIPPET_LENGTH characters of a post's highlighted text, from a little before its first match (or its
+    start), starting and ending between words where it can, with "…" where it is cut."""
+    first = max(highlighted.find(OPEN), 0)
+    start = max(first - SNIPPET_LEAD, 0)
+    end = min(start + SNIPPET_LENGTH, len(highlighted))
+    if start > 0:
+        space = BETWEEN_WORDS.search(highlighted, start, first)
+        start = space.end() if space else start
+    if end < len(highlighted):
+        after_match = max(highlighted.find(CLOSE, first, end), first) + 1
+        space = max(highlighted.rfind(blank, after_match, end) for blank in " \n\t")
+        end = space if space > 0 else end
+    shown = highlighted[start:end].strip()
+    if shown.count(OPEN) > shown.count(CLOSE):
+        shown += CLOSE  # a match cut at the end is still marked
+    return ("…" if start > 0 else "") + shown + ("…" if end < len(highlighted) else "")
 
 
 def _hits(post_ids):
@@ -234,7 +278,7 @@ def _hits(post_ids):
             SearchText.select(
                 Post.id,
                 fn.highlight(SearchText.everything, 0, OPEN, CLOSE),
-                fn.snippet(SearchText.everything, 1, OPEN, CLOSE, "…", SNIPPET_WORDS),
+                fn.highlight(SearchText.everything, 1, OPEN, CLOSE),
                 before,
             )
             .join(Post, on=(Post.id == SearchText.rowid))

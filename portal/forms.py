@@ -197,6 +197,14 @@ class GuardedText:
     def check_of(self, name):
         return self.checks.get(name, overrides.NOTHING)
 
+    def guard_checks(self):
+        """What the guard's area shows: (what it is, its text, its check) for the title and the text."""
+        return [
+            (overrides.WHAT[name], self[name].data or "", self.check_of(name))
+            for name in overrides.WHAT
+            if name in self
+        ]
+
 
 class ThreadForm(GuardedText, FlaskForm):
     kind = Radios(

@@ -13,6 +13,8 @@ from .tracking import Conflict, record
 
 Check = namedtuple("Check", "found outright")
 NOTHING = Check((), False)
+# The guarded fields, and what the guard calls each when it finds something there.
+WHAT = {"title": "the title", "body": "this"}
 
 
 def check(text, known=None):

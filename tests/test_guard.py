@@ -150,6 +150,15 @@ def test_the_guard_checks_as_people_type(as_person):
     assert client.post("/check-text", data={"body": "All quiet"}).text.strip() == ""
 
 
+def test_the_title_is_checked_as_people_type_too(as_person):
+    client = as_person(make_user())
+    form = client.get("/threads/new").text
+    assert 'hx-include="#title, #body"' in form and "from:#title" in form
+    found = client.post("/check-text", data={"title": "Bed for Ruth Clarke", "body": "Tonight, please"}).text
+    assert "the title looks like a name" in found and "<mark>Ruth Clarke</mark>" in found
+    assert "this looks like" not in found  # nothing in the text
+
+
 def test_new_threads_and_edits_are_guarded_too(as_person):
     author = make_user(make_org())
     client = as_person(author)

@@ -434,10 +434,12 @@ def live_rows():
 
 @bp.post("/check-text")
 def check_text():
-    """The personal-data guard, as someone types: what looks like a client's details, highlighted."""
-    text = request.form.get("body", "")[:20000]
-    check = overrides.check(text)  # what the form's own check will say on submit
-    return render_template("_guard.html", found=check.found, outright=check.outright, text=text)
+    """The personal-data guard, as someone types: what looks like a client's details in the title and the text,
+    highlighted; the same check as the form's own on submit."""
+    known = guard.known_to_portal()
+    texts = [(name, request.form[name][:20000]) for name in overrides.WHAT if name in request.form]
+    checks = [(overrides.WHAT[name], text, overrides.check(text, known)) for name, text in texts]
+    return render_template("_guard.html", checks=checks)
 
 
 def note_confirmed_details(form, thread, post_id):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from .clock import now
+
 PROMPTS = {
     "name": "a name",
     "address": "a street address",
@@ -49,6 +51,7 @@ DATE = re.compile(
     re.I,
 )
 BIRTH_YEAR = re.compile(rf"\b{YEAR}\b")
+AFTER_NAME = re.compile(r"(?:, ?| ?\( ?| (?:dob|d\.o\.b\.?) ?)?", re.I)
 LABEL_REACH = 50  # how far after "DOB" or "born" its date may be
 
 # Hospital, custody, prison and case-management numbers, when labelled as such. Not "ref" or "case ref" alone:
@@ -252,10 +255,11 @@ def nhs_number_valid(digits):
 def _dates_of_birth(text):
     found = []
     for label in DOB_LABEL.finditer(text):
-        if label.group().lower().endswith(" in"):
-            date = BIRTH_YEAR.match(text, label.end() + 1, label.end() + 6)
-        else:
-            date = DATE.search(text, label.end(), label.end() + LABEL_REACH)
+        date = (
+            None if label.group().lower().endswith(" in") else DATE.search(text, label.end(), label.end() + LABEL_REACH)
+        )
+        if date is None and label.group().lower().startswith("born"):
+            date = BIRTH_YEAR.match(text, label.end() + 1, label.end() + 6)  # "born in 1958", "born 1975"
         if date:
             between = text[label.end() : date.start()].lower()
             next_to_it = len(between) <= 6 and not any(c.isalpha() for c in between.replace("is", ""))
@@ -350,7 +354,13 @@ def _name_at(text, words, i, known, lists):
         and _capitalised(following[0][0])
         and _base(following[0][0]) not in NOT_NAMES
     ):
-        last = following[1] if len(following) > 1 and len(following[0][0]) == 1 else following[0]
+        named = []  # "Mr J Smith", "Mrs Elaine Hughes": every capitalised word of the name, not only the first
+        for following_word in following[:LONGEST_NAME]:
+            following_base = _base(following_word[0])
+            if not _capitalised(following_word[0]) or following_base in NOT_NAMES or following_base in TITLES:
+                break
+            named.append(following_word)
+        last = named[-1]
         return start, last[2] - (len(last[0]) - len(_stem(last[0])))
     if not _capitalised(word) or not following or not _capitalised(following[0][0]):
         if _capitalised(word) and base in lists["given"] and AGE.match(text, end) and base not in NOT_NAMES:
@@ -406,11 +416,16 @@ def _following(text, words, i):
 
 
 def _ages(text, names):
+    """Ages, and dates of birth, written just after a name: "Tom, 34", "Steven Roberts, 12/03/1980"."""
     found = []
     for name in names:
         match = AGE.match(text, name.end)
         if match and 10 <= int(match.group(1)) <= 110:
             found.append(Finding("age", match.start(1), match.end(1)))
+        date = DATE.match(text, AFTER_NAME.match(text, name.end).end())
+        year = date and BIRTH_YEAR.search(date.group())
+        if date and (year is None or int(year.group()) <= now().year - 10):  # a date this decade is not a birth
+            found.append(Finding("dob", date.start(), date.end()))
     return found
 
 

@@ -84,10 +84,18 @@ def test_detectors_leave_ordinary_text_alone(text):
         ("Leanne Crossley, aged 17, left care", ["age", "name"]),
         ("Keith Sumner, born in 1958, sleeps in the cemetery", ["dob", "name"]),
         ("Mosaic ID 873412 for Kerry Jardine", ["id_number", "name"]),
+        ("Mrs Elaine Hughes, 67, was sectioned", ["age", "name"]),  # the whole name after a title
+        ("Steven Roberts, born 1975, slept out", ["dob", "name"]),
+        ("Steven Roberts, 12/03/1980, slept out", ["dob", "name"]),
     ],
 )
 def test_details_next_to_a_name(text, kinds):
     assert guard.kinds(guard.findings(text)) == kinds
+
+
+def test_a_title_takes_in_the_whole_name_so_that_redacting_it_leaves_nothing():
+    text = "Mr John Smith was evicted"
+    assert [text[f.start : f.end] for f in guard.findings(text)] == ["Mr John Smith"]
 
 
 def test_the_names_of_people_with_accounts_are_not_a_clients():

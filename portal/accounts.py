@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import secrets
@@ -32,7 +31,7 @@ from .models import (
     User,
 )
 from .text import slugify
-from .tracking import record
+from .tracking import record, rewrite_events
 
 # Checked against when nobody has the email given, so a wrong email takes as long as a wrong password.
 _NOBODY = generate_password_hash("nobody has this password")
@@ -231,29 +230,6 @@ def _mentions_of(values):
     }
 
 
-def _scrubbed(value, pattern):
-    if isinstance(value, str):
-        return pattern.sub(REMOVED, value)
-    if isinstance(value, dict):
-        return {key: _scrubbed(item, pattern) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrubbed(item, pattern) for item in value]
-    return value
-
-
-def _scrub_events(mentions, pattern):
-    """Replace the person's names and addresses in every event's stored data; the events themselves stay."""
-    # the data is stored as JSON, which writes characters beyond ASCII as \u escapes
-    stored = [json.dumps(mention)[1:-1] for mention in mentions]
-    found = Event.select(Event.id, Event.data).where(
-        reduce(or_, [Event.data.coerce(False).contains(text) for text in stored])
-    )
-    for event in found:
-        data = _scrubbed(event.data, pattern)
-        if data != event.data:
-            Event.update(data=data).where(Event.id == event.id).execute()
-
-
 def _scrub_outbox(addresses, mentions, pattern):
     """E-mails to the person go, sent or not (with any set-password link in them). Other people's e-mails that
     name them: sent ones go (they are only a copy of what was delivered), unsent and failed ones are scrubbed so
@@ -263,7 +239,7 @@ def _scrub_outbox(addresses, mentions, pattern):
         or_, [column.contains(text) for text in mentions for column in (Outbox.subject, Outbox.text, Outbox.html)]
     )
     for message in Outbox.select(Outbox.id, Outbox.subject, Outbox.text, Outbox.html, Outbox.sent_at).where(naming):
-        scrubbed = {column: _scrubbed(getattr(message, column), pattern) for column in ("subject", "text", "html")}
+        scrubbed = {column: pattern.sub(REMOVED, getattr(message, column)) for column in ("subject", "text", "html")}
         if all(scrubbed[column] == getattr(message, column) for column in scrubbed):
             continue  # only like the name (LIKE matches inside other words): not about them
         if message.sent_at:
@@ -291,7 +267,7 @@ def anonymise(person, actor):
             session_version=User.session_version + 1,
         ).where(User.id == person.id).execute()
         PasswordLink.delete().where(PasswordLink.user == person.id).execute()
-        _scrub_events(mentions, pattern)
+        rewrite_events(mentions, pattern, REMOVED)
         _scrub_outbox({value for value in held if "@" in value}, mentions, pattern)
         record("person_anonymised", actor, person=person.id)
 

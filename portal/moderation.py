@@ -12,7 +12,7 @@ from . import notify, rules, search
 from .clock import now
 from .db import database
 from .models import Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
-from .tracking import Conflict, lock_changed, post_html, record, refresh_waiting, touch
+from .tracking import Conflict, lock_changed, post_html, record, refresh_waiting, rewrite_events, touch
 
 
 def set_flag(thread, actor, flag, value):
@@ -54,17 +54,29 @@ def unhide_post(post, actor):
         record("post_unhidden", actor, post.thread_id, post=post.id)
 
 
+def _redaction(reason, spans):
+    """The placeholder for `reason`, and a function that puts it in place of each of `spans` in a text (in one
+    pass, the longest first, so that a span inside another goes with it and none is looked for in a placeholder)."""
+    placeholder = "[redacted by the steward: %s]" % reason
+    spans = sorted(set(spans), key=len, reverse=True)
+    every_span = re.compile("|".join(map(re.escape, spans))) if spans else None
+    return placeholder, every_span
+
+
+def _redact_unsent_mail(spans, placeholder):
+    for span in spans:
+        for column in (Outbox.subject, Outbox.text, Outbox.html):
+            Outbox.update({column: fn.REPLACE(column, span, placeholder)}).where(Outbox.sent_at.is_null()).execute()
+
+
 def redact(post, actor, reason, spans=()):
     """Remove text for good: each of `spans` wherever it appears in the post and its earlier versions (or the
     whole post, without spans), from the search index and from e-mails not sent yet; the event keeps who, when and
     why, not the text."""
-    placeholder = "[redacted by the steward: %s]" % reason
-    spans = sorted(set(spans), key=len, reverse=True)  # the longest first, so a span inside another goes with it
-    # one pass over each text, so that no span is looked for inside a placeholder already put in
-    every_span = re.compile("|".join(map(re.escape, spans))) if spans else None
+    placeholder, every_span = _redaction(reason, spans)
 
     def without_spans(text):
-        return every_span.sub(lambda _: placeholder, text) if spans else placeholder
+        return every_span.sub(placeholder, text) if spans else placeholder
 
     with database.atomic():
         fresh = Post.get_by_id(post.id)
@@ -75,13 +87,47 @@ def redact(post, actor, reason, spans=()):
         Post.update(body=new_body, body_html=post_html(new_body)).where(Post.id == post.id).execute()
         for revision in PostRevision.select().where(PostRevision.post == post.id):
             PostRevision.update(body=without_spans(revision.body)).where(PostRevision.id == revision.id).execute()
-        for span in spans:
-            for column in (Outbox.text, Outbox.html):
-                Outbox.update({column: fn.REPLACE(column, span, placeholder)}).where(Outbox.sent_at.is_null()).execute()
+        _redact_unsent_mail(spans, placeholder)
         search.index_post(post)
         search.forget_removed()
         touch(fresh.thread)
         record("post_redacted", actor, post.thread_id, post=post.id, reason=reason, whole=not spans)
+
+
+TITLE_EVENTS = ("thread_started", "title_changed")
+
+
+def titles_kept(data):
+    """The titles an event of TITLE_EVENTS keeps (started as, changed from and to), which the thread's timeline
+    shows to everyone who may see the thread."""
+    return [data[key] for key in ("title", "before", "after") if isinstance(data.get(key), str)]
+
+
+def titles_of(thread):
+    """Every title the thread has had: its own, and the ones its events keep."""
+    titles = [Thread.select(Thread.title).where(Thread.id == thread.id).scalar()]
+    for (data,) in (
+        Event.select(Event.data).where((Event.thread == thread.id) & Event.action.in_(TITLE_EVENTS)).tuples()
+    ):
+        titles += titles_kept(data)
+    return titles
+
+
+def redact_title(thread, actor, reason, spans):
+    """Remove each of `spans` for good from the thread's title and every title it had, wherever the audit log's
+    events keep one (its own timeline, and other threads' that name it), the search index and e-mails not sent."""
+    placeholder, every_span = _redaction(reason, spans)
+    with database.atomic():
+        if not spans or any(not any(span in title for title in titles_of(thread)) for span in spans):
+            raise Conflict("That text is not in the title or its earlier versions (it may have been redacted already).")
+        title = Thread.select(Thread.title).where(Thread.id == thread.id).scalar()
+        Thread.update(title=every_span.sub(placeholder, title)).where(Thread.id == thread.id).execute()
+        thread.title = every_span.sub(placeholder, title)
+        rewrite_events(spans, every_span, placeholder)
+        _redact_unsent_mail(spans, placeholder)
+        search.reindex_thread(thread)
+        touch(thread)
+        record("title_redacted", actor, thread, reason=reason)
 
 
 def audience(thread):

@@ -8,7 +8,7 @@ from peewee import JOIN, fn
 from . import guard, moderation, notify
 from .clock import now
 from .db import database
-from .models import GuardOverride, Organisation, Post, PostRevision, Thread, User
+from .models import Event, GuardOverride, Organisation, Post, PostRevision, Thread, User
 from .tracking import Conflict, record
 
 Check = namedtuple("Check", "found outright")
@@ -68,9 +68,10 @@ def listing(unreviewed_only):
 
 def attach_spans(overrides):
     """Give each override what its card shows: `spans`, what the guard finds now in its post and the post's earlier
-    versions (which everyone who sees the post may read), as (what it is, text), each text once; the kinds of detail
-    kept, in words; and the title and post as they are now, with what the guard finds marked. One query for all
-    the revisions, and two for what the portal knows is not a client."""
+    versions (which everyone who sees the post may read) and, for a title, in every title the thread has had (its
+    timeline shows them), as (what it is, text), each text once; the kinds of detail kept, in words; and the title
+    and post as they are now, with what the guard finds marked. One query for all the revisions, one for all the
+    earlier titles, and two for what the portal knows is not a client."""
     known = guard.known_to_portal()
     post_ids = [o.post.id for o in overrides if o.post and o.post.id]
     earlier = {}
@@ -78,9 +79,18 @@ def attach_spans(overrides):
         revisions = PostRevision.select(PostRevision.post, PostRevision.body).where(PostRevision.post.in_(post_ids))
         for post_id, body in revisions.tuples():
             earlier.setdefault(post_id, []).append(body)
+    titled = [o.thread_id for o in overrides if o.in_title]
+    earlier_titles = {}
+    if titled:
+        events = Event.select(Event.thread, Event.data).where(
+            Event.thread.in_(titled) & Event.action.in_(moderation.TITLE_EVENTS)
+        )
+        for thread_id, data in events.tuples():
+            earlier_titles.setdefault(thread_id, []).extend(moderation.titles_kept(data))
     for override in overrides:
         post, title = override.post, override.shown_thread.title
-        override.spans = spans_in([post.body, *earlier.get(post.id, [])] if post else [], known)
+        titles = [title, *earlier_titles.get(override.thread_id, [])] if override.in_title else []
+        override.spans = spans_in([*titles, *([post.body, *earlier.get(post.id, [])] if post else [])], known)
         override.details = guard.describe([guard.Finding(kind, 0, 0) for kind in override.kind_list])
         override.marked_title = guard.highlight(title, guard.findings(title, known)) if override.in_title else None
         override.marked_post = guard.highlight(post.body, guard.findings(post.body, known)) if post else None
@@ -109,10 +119,20 @@ def mark_reviewed(override, steward):
 
 
 def redact(override, steward, reason, spans):
-    """Remove the chosen `spans` from the post and its earlier versions, and mark the override reviewed, in one
-    transaction."""
+    """Remove the chosen `spans` from the post and its earlier versions, and from the thread's title and every
+    title it had, wherever each is; mark the override reviewed; in one transaction."""
     with database.atomic():
-        moderation.redact(Post.get_by_id(override.post_id), steward, reason, spans=spans)
+        post = Post.get_by_id(override.post_id) if override.post_id else None
+        thread = Thread.get_by_id(override.thread_id)
+        titles = moderation.titles_of(thread) if override.in_title else []
+        in_titles = [span for span in spans if any(span in title for title in titles)]
+        in_post = [span for span in spans if post and post.versions_hold(span)]
+        if set(spans) - set(in_titles) - set(in_post):
+            raise Conflict("That text is no longer there (it may have been redacted already).")
+        if in_post:
+            moderation.redact(post, steward, reason, spans=in_post)
+        if in_titles:
+            moderation.redact_title(thread, steward, reason, in_titles)
         GuardOverride.update(reviewed_at=fn.COALESCE(GuardOverride.reviewed_at, now()), reviewed_by=steward.id).where(
             GuardOverride.id == override.id
         ).execute()

@@ -4,7 +4,10 @@ move it is (waiting on), each change with its events.
 Every function makes its change in one transaction. No Flask here.
 """
 
+import json
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from peewee import Case, Value, fn
 
@@ -37,6 +40,33 @@ def post_html(body):
 
 def record(action, actor, thread=None, **data):
     return Event.create(action=action, actor=actor, thread=thread, data=data, created=now())
+
+
+def _replaced(value, pattern, replacement):
+    if isinstance(value, str):
+        return pattern.sub(replacement, value)
+    if isinstance(value, dict):
+        return {key: _replaced(item, pattern, replacement) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item, pattern, replacement) for item in value]
+    return value
+
+
+def rewrite_events(texts, pattern, replacement):
+    """Put `replacement` wherever `pattern` matches in any event's stored data (which holds `texts`): for text
+    that must go for good (a leaver's name, a redacted title). The events themselves stay. Returns how many."""
+    # the data is stored as JSON, which writes characters beyond ASCII as \u escapes
+    stored = [json.dumps(text)[1:-1] for text in texts]
+    holding = Event.select(Event.id, Event.data).where(
+        reduce(or_, [Event.data.coerce(False).contains(text) for text in stored])
+    )
+    changed = 0
+    for event in holding:
+        data = _replaced(event.data, pattern, replacement)
+        if data != event.data:
+            Event.update(data=data).where(Event.id == event.id).execute()
+            changed += 1
+    return changed
 
 
 def touch(thread):

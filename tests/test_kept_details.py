@@ -245,6 +245,26 @@ def test_the_steward_redacts_several_details_at_once_after_confirming(as_person,
     assert "DOB: 12/03/1985" in steward.get("/guard/overrides?show=all").text  # left, as the steward chose
 
 
+def test_details_kept_in_a_title_are_redacted_from_every_title_it_had(as_person, writer):
+    client = as_person(writer)
+    new = {"kind": "update", "title": "Bed for NHS %s" % NHS, "visibility": "all", "body": "A bed tonight"}
+    assert client.post("/threads/new", data={**new, "keep_reason": REASON}).status_code == 303
+    override = GuardOverride.get()
+    # the writer changes the title: the old one stays in the thread's timeline, which every partner reads
+    assert client.post("/threads/%d/title" % override.thread_id, data={"title": "Bed tonight"}).status_code == 303
+    reader = as_person(make_user(make_org(name="Another charity")))
+    assert NHS in reader.get("/threads/%d" % override.thread_id).text
+
+    steward = as_person(make_steward())
+    assert 'value="%s" checked' % NHS in steward.get("/guard/overrides/%d" % override.id).text
+    chosen = {"spans": [NHS], "reason": "client details", "confirmed": "yes"}
+    assert steward.post("/guard/overrides/%d/redact" % override.id, data=chosen).status_code == 303
+    page = reader.get("/threads/%d" % override.thread_id).text
+    assert NHS not in page and "redacted part of the title (client details)" in page
+    assert not any(NHS in str(event.data) for event in Event.select())
+    assert GuardOverride.get_by_id(override.id).reviewed_at is not None
+
+
 def test_bad_redaction_input_is_said_next_to_the_field_and_keeps_what_was_typed(as_person, writer):
     override = keep(as_person(writer), make_thread(writer), OUTRIGHT)
     steward = as_person(make_steward())

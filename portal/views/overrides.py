@@ -50,8 +50,6 @@ def redact(override_id):
     """The chosen details and reason go first to a page saying what will go for good; only its "Yes, redact"
     redacts. A POST brings that page: the details must not sit in an address (history, proxy logs)."""
     override = get_override(override_id)
-    if override.post is None:
-        abort(404)
     form = RedactDetailsForm(spans=override.spans)
     if not form.validate_on_submit():
         return render_template("overrides/show.html", override=override, form=form), 422

@@ -13,8 +13,9 @@ DEVELOPMENT_KEY = "development-only-not-secret"
 SHORTEST_KEY = 32
 
 
-class Misconfigured(RuntimeError):
-    """A setting the portal cannot safely start without; the message names it and says what to do."""
+class Misconfigured(SystemExit):
+    """A setting the portal cannot safely start without: the process stops, printing only the message, which names
+    the setting and says what to do (a flask command exits 1; gunicorn's worker fails to boot, and gunicorn with it)."""
 
 
 def secret_keys(environment, development):

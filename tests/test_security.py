@@ -141,6 +141,7 @@ def test_a_start_without_a_key_stops_with_a_message_naming_it(tmp_path):
         [str(flask), "--app", "portal", "migrate"], env=environment, capture_output=True, text=True, timeout=60
     )
     assert started.returncode != 0 and "SECRET_KEY must be set" in started.stderr
+    assert "Traceback" not in started.stderr  # the message alone, not buried in a stack
     assert not (tmp_path / "portal.db").exists()
 
 

@@ -1,6 +1,7 @@
 """Every setting, read from the environment in one place, with development defaults."""
 
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,8 +15,17 @@ SHORTEST_KEY = 32
 
 
 class Misconfigured(SystemExit):
-    """A setting the portal cannot safely start without: the process stops, printing only the message, which names
-    the setting and says what to do (a flask command exits 1; gunicorn's worker fails to boot, and gunicorn with it)."""
+    """A setting the portal cannot safely start without: the process says which and what to do, and stops with
+    code 3 (a flask command exits with it; to gunicorn it means a worker failed to boot, so it stops too instead of
+    starting the worker again and again)."""
+
+    def __init__(self, message):
+        super().__init__(3)
+        self.message = message
+        print(message, file=sys.stderr)
+
+    def __str__(self):
+        return self.message
 
 
 def secret_keys(environment, development):

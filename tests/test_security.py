@@ -140,8 +140,16 @@ def test_a_start_without_a_key_stops_with_a_message_naming_it(tmp_path):
     started = subprocess.run(
         [str(flask), "--app", "portal", "migrate"], env=environment, capture_output=True, text=True, timeout=60
     )
-    assert started.returncode != 0 and "SECRET_KEY must be set" in started.stderr
+    assert started.returncode == 3 and "SECRET_KEY must be set" in started.stderr
     assert "Traceback" not in started.stderr  # the message alone, not buried in a stack
+    served = subprocess.run(  # `make serve`'s gunicorn stops too, instead of starting workers again and again
+        [str(flask.parent / "gunicorn"), "--no-control-socket", "--bind", "127.0.0.1:0", "portal:create_app()"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert served.returncode == 3 and "SECRET_KEY must be set" in served.stderr
     assert not (tmp_path / "portal.db").exists()
 
 

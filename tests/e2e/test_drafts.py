@@ -26,9 +26,12 @@ def open_the_crash_pad(page):
 
 
 def write(page, box, text):
-    """Type into a message box and wait until the browser has kept the draft (it is encrypted first)."""
+    """Type into a message box and wait until the personal-data guard has checked it (a check still to come would
+    meet whatever the test does next, a session ended elsewhere included) and the browser has kept the draft (it is
+    encrypted first)."""
     since = page.evaluate("Date.now()")
-    box.fill(text)
+    with page.expect_response(lambda response: response.url.endswith("/check-text")):
+        box.fill(text)
     page.wait_for_function(
         "([entry, since]) => Object.values((JSON.parse(localStorage.getItem(entry)) || {}).drafts || {})"
         ".some(draft => draft.saved >= since)",

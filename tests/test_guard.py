@@ -7,7 +7,7 @@ import pytest
 from playhouse.test_utils import assert_query_count
 
 from portal import demo, guard
-from portal.models import Event, Post
+from portal.models import Event, Post, User
 
 from .builders import make_org, make_thread, make_user
 
@@ -165,6 +165,9 @@ def test_the_title_is_checked_as_people_type_too(as_person):
     found = client.post("/check-text", data={"title": "Bed for Ruth Clarke", "body": "Tonight, please"}).text
     assert "the title looks like a name" in found and "<mark>Ruth Clarke</mark>" in found
     assert "this looks like" not in found  # nothing in the text
+    thread = make_thread(make_user())
+    retitle = as_person(User.get_by_id(thread.author_id)).get("/threads/%d/title" % thread.id).text
+    assert 'hx-include="#title"' in retitle and 'hx-post="/check-text"' in retitle  # changing a title, too
 
 
 def test_new_threads_and_edits_are_guarded_too(as_person):

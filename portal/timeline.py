@@ -103,16 +103,20 @@ def page(thread, user, number, size):
 
 def timeline_posts():
     """The posts of the thread in slot "thread", "size" of them after skipping "skip", each with who edited it
-    last (`last_editor_id`), for the steward's mark."""
+    last (`last_editor_id`) and whether anyone but its author ever did (`edited_by_other`), for the steward's mark:
+    a correction stays marked after the author edits again."""
     last_editor = (
         PostRevision.select(PostRevision.editor)
         .where(PostRevision.post == Post.id)
         .order_by(PostRevision.created.desc(), PostRevision.id.desc())
         .limit(1)
     )
+    edited_by_other = fn.EXISTS(
+        PostRevision.select(PostRevision.id).where((PostRevision.post == Post.id) & (PostRevision.editor != Post.author))
+    )
     return (
         Post.with_authors()
-        .select_extend(last_editor.alias("last_editor_id"))
+        .select_extend(last_editor.alias("last_editor_id"), edited_by_other.alias("edited_by_other"))
         .where(Post.thread == slot("thread"))
         .order_by(Post.created, Post.id)
         .limit(slot("size"))

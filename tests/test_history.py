@@ -81,11 +81,12 @@ def test_the_stewards_edit_is_marked_on_the_post_and_in_the_history(as_person):
     history = as_person(author).get("/posts/%d/history" % post.id).text
     assert "Edited by <strong>the systems steward</strong> (Sam Steward)" in history
     assert "Posted by Ana Okafor" in history
-    # the author's own later edit is theirs again
+    # the author's own later edit is theirs, and the steward's correction stays marked
     with clock.fixed_at(datetime(2026, 12, 3, 12, 0)):
         tracking.edit_post(Post.get_by_id(post.id), author, "Ring the duty line for two beds")
     page = as_person(make_user()).get("/threads/%d" % thread.id).text
-    assert "Edited by the systems steward" not in page and "· edited" in page
+    assert "Edited by the systems steward" not in page
+    assert "Corrected by the systems steward</strong>, edited since by its author" in page
 
 
 def test_the_history_is_as_private_as_the_thread_and_a_hidden_post(as_person):

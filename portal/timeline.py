@@ -111,9 +111,8 @@ def timeline_posts():
         .order_by(PostRevision.created.desc(), PostRevision.id.desc())
         .limit(1)
     )
-    edited_by_other = fn.EXISTS(
-        PostRevision.select(PostRevision.id).where((PostRevision.post == Post.id) & (PostRevision.editor != Post.author))
-    )
+    by_other = (PostRevision.post == Post.id) & (PostRevision.editor != Post.author)
+    edited_by_other = fn.EXISTS(PostRevision.select(PostRevision.id).where(by_other))
     return (
         Post.with_authors()
         .select_extend(last_editor.alias("last_editor_id"), edited_by_other.alias("edited_by_other"))

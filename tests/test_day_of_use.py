@@ -142,3 +142,17 @@ def test_the_stewards_home_names_every_organisation_waited_on(as_person):
     home = text_of(as_person(make_steward()).get("/").text)
     shown = "Council 1: 8 requests Council 2: 7 requests Council 3: 6 requests Council 4: 5 requests"
     assert shown + " Council 5: 4 requests and 2 more Council 6: 3 requests Council 7: 2 requests" in home
+
+
+def test_the_quick_filter_for_old_waits_follows_the_setting(app, as_person, monkeypatch):
+    monkeypatch.setitem(app.config, "OLD_WAIT_DAYS", 30)
+    council = make_org(kind="local_authority")
+    with clock.fixed_at(clock.now() - timedelta(days=10)):
+        make_request(make_user(make_org()), [council], title="Ten days")
+    with clock.fixed_at(clock.now() - timedelta(days=40)):
+        make_request(make_user(make_org()), [council], title="Forty days")
+    steward = as_person(make_steward())
+    board = steward.get("/board?show=stale").text
+    assert "Nobody has replied for more than 30 days" in board
+    assert ">Forty days</a>" in board and ">Ten days</a>" not in board
+    assert "with no reply for more than 30 days" in steward.get("/").text

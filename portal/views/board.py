@@ -45,7 +45,7 @@ SHOWS = {
     "overdue": "Follow-up date passed",
     "due": "Follow-up due today or passed",
     "nobody": "Nobody addressed has replied",
-    "stale": "Nobody has replied for more than 7 days",
+    "stale": "Nobody has replied for more than %d days",  # OLD_WAIT_DAYS: see shows()
     "mine": "Owned by me",
 }
 
@@ -76,9 +76,14 @@ def today():
     return in_london(now()).date()
 
 
-def week_ago():
+def shows():
+    """The quick filters' names, with the setting for an old wait in the words."""
+    return {**SHOWS, "stale": SHOWS["stale"] % current_app.config["OLD_WAIT_DAYS"]}
+
+
+def old_wait_since():
     # to the minute, as long as the counts are kept (tally), so that a quick filter's list and its count agree
-    return now().replace(second=0, microsecond=0) - timedelta(days=7)
+    return now().replace(second=0, microsecond=0) - timedelta(days=current_app.config["OLD_WAIT_DAYS"])
 
 
 def show_filter(name, viewer):
@@ -88,14 +93,14 @@ def show_filter(name, viewer):
         "overdue": Thread.follow_up_on < slot("today"),
         "due": Thread.follow_up_on <= slot("today"),
         "nobody": Thread.first_response_at.is_null(),
-        "stale": Thread.first_response_at.is_null() & (Thread.created < slot("week_ago")),
+        "stale": Thread.first_response_at.is_null() & (Thread.created < slot("old_wait_since")),
         "mine": Thread.owner == viewer.id,
     }[name]
 
 
 def moments():
     """The values of the quick filters' slots."""
-    return {"today": today(), "week_ago": week_ago()}
+    return {"today": today(), "old_wait_since": old_wait_since()}
 
 
 def waited_on_by(organisation_id):
@@ -220,7 +225,7 @@ def index():
         counts=None if wants_fragment() else counts(current_user),  # the quick filters are outside the results
         today=today(),
         SORTS=SORTS,
-        SHOWS=SHOWS,
+        SHOWS=shows(),
         status_oob=wants_fragment(),  # the status region stays on the page: only its text changes
     )
 
@@ -230,7 +235,7 @@ def quick_filters(back):
     show = parse_qs(urlsplit(back or "").query).get("show", [""])[0]
     tally.after_change()
     return render_block(
-        "board/index.html", "quick_filters", counts=counts(current_user), filters={"show": show}, SHOWS=SHOWS, oob=True
+        "board/index.html", "quick_filters", counts=counts(current_user), filters={"show": show}, SHOWS=shows(), oob=True
     )
 
 

@@ -234,8 +234,9 @@ def quick_filters(back):
     """The quick filters with their counts afresh, to replace those on the board at `back` after an action."""
     show = parse_qs(urlsplit(back or "").query).get("show", [""])[0]
     tally.after_change()
+    filters = {"show": show}
     return render_block(
-        "board/index.html", "quick_filters", counts=counts(current_user), filters={"show": show}, SHOWS=shows(), oob=True
+        "board/index.html", "quick_filters", counts=counts(current_user), filters=filters, SHOWS=shows(), oob=True
     )
 
 

@@ -12,6 +12,9 @@ from difflib import SequenceMatcher
 from .models import PostRevision, User
 
 TOKEN = re.compile(r"\s+|\S+")
+# SequenceMatcher's time grows with the product of the two texts' lengths in words, and faster on repeated words:
+# past this, the changed middle of a long edit shows as removed and added whole, so no history holds a worker.
+LONGEST_DIFF = 40_000
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ def word_changes(before, after):
     spacing alone show as the new spacing, not as a change."""
     old, new = TOKEN.findall(before), TOKEN.findall(after)
     pieces = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(old, new):
         removed, added = "".join(old[i1:i2]), "".join(new[j1:j2])
         if op == "equal" or (not removed.strip() and not added.strip()):
             pieces.append(("same", added))
@@ -45,6 +48,26 @@ def word_changes(before, after):
         elif text:
             changes.append((kind, text))
     return changes
+
+
+def _opcodes(old, new):
+    """SequenceMatcher's opcodes, computed only over what lies between the words both texts start and end with."""
+    shorter = min(len(old), len(new))
+    start = next((n for n in range(shorter) if old[n] != new[n]), shorter)
+    end = next((n for n in range(shorter - start) if old[-1 - n] != new[-1 - n]), shorter - start)
+    # keep the spaces at either edge in the middle, as a change of words carries its space before it
+    start -= 1 if start and old[start - 1].isspace() else 0
+    end -= 1 if end and old[len(old) - end].isspace() else 0
+    old_end, new_end = len(old) - end, len(new) - end
+    ops = [("equal", 0, start, 0, start)] if start else []
+    if (old_end - start) * (new_end - start) <= LONGEST_DIFF:
+        middle = SequenceMatcher(None, old[start:old_end], new[start:new_end], autojunk=False).get_opcodes()
+        ops += [(op, i1 + start, i2 + start, j1 + start, j2 + start) for op, i1, i2, j1, j2 in middle]
+    else:
+        ops.append(("replace", start, old_end, start, new_end))
+    if end:
+        ops.append(("equal", old_end, len(old), new_end, len(new)))
+    return ops
 
 
 def history(post, author):

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bench.hostile import email_text, families, run_of, timed
-from portal import guard, notify, search, text
+from portal import guard, notify, revisions, search, text
 from portal.models import Post
 
 from .builders import make_org, make_steward, make_thread, make_user
@@ -60,6 +60,16 @@ def test_the_guard_still_finds_details_after_long_runs(value, detail):
 def test_a_colleagues_name_is_left_alone_after_a_long_run_of_spaces():
     colleague = guard.Known.of(people=[("John Smith", "john.smith@sthelens.example.org")])
     assert guard.findings("John Smith" + " " * 20_000 + "heroin", colleague) == []
+
+
+def test_a_posts_history_compares_hostile_edits_in_time():
+    edits = {
+        "a " * 10_000: "b " + "a " * 9_999,  # one word changed at the start of 20 KB of one repeated word
+        "a b " * 5_000: "b a " * 5_000,  # every word moved
+        "a " * 200: "b " * 200,  # short enough to compare word by word
+    }
+    inputs = {"edit %d" % number: before for number, before in enumerate(edits)}
+    assert_within(BOUND, lambda before: revisions.word_changes(before, edits[before]), inputs)
 
 
 def test_markdown_renders_hostile_text_in_time():

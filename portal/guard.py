@@ -71,6 +71,10 @@ ADDRESS = re.compile(
     r"(?:[A-Z][a-z]{1,20} (?:House|Court|Building|Tower|Lodge|Mews),? {1,2})?)?"
     r"\b\d{1,4}[A-Za-z]?,? {1,2}((?:[A-Z][a-z'’]{1,20}[ -]){1,3}(?:" + STREET_TYPES + r"))\b"
 )
+# A service's building just before an address: "Salisbury House, 12 Salisbury Street".
+SERVICE_BUILDING = re.compile(
+    r"\b[A-Z][a-z'’]{1,20} (?:House|Centre|Center|Hall|Hub|Hostel|Church|Lodge|Project|Chambers|Building),? {1,2}$"
+)
 # Words before an address on a service's street that make it someone's home all the same.
 HOME = re.compile(r"(?i:\b(?:lives?|living|staying|stays|address|c/o|flat|his|her|their|mum|nan|dad|sister|brother|"
                   r"cousin|friend)\b)")  # fmt: skip
@@ -119,16 +123,15 @@ AGE = re.compile(
     r"(?:['’]s)?(?:, ?| ?\( ?| (?:is|aged?) )(?:aged? )?(\d{1,3})(?: ?(?:years?|yrs?)(?: old)?)?(?: ?\))?"
     r"(?![\d:/.%]| ?(?:am|pm|weeks?|days?|nights?|hours?|times|months?|people|beds?)\b)"
 )
-# What makes a given name on its own a client's: their health, offending, housing crisis or age, in the same
-# sentence ("Darren has a leg ulcer", "Dylan is 19 and sofa surfing").
+# What makes a given name on its own a client's: their health, drugs, arrest, eviction or age, in the same sentence
+# ("Darren has a leg ulcer", "Dylan is 19 and sofa surfing"). Not the words of services ("the hospital discharge
+# lead", "the rough sleeping team"), which name staff as often as clients.
 DETAIL = re.compile(
-    r"(?i:\b(?:heroin|crack|cocaine|spice|methadone|overdos\w{0,4}|alcohol\w{0,3}|drinking|using again|relapsed?"
-    r"|ulcers?|wounds?|injur\w{1,4}|diabet\w{1,3}|epilep\w{1,4}|seizures?|hiv|hepatitis|schizophreni\w{0,3}"
-    r"|psychos[ie]s|psychotic|bipolar|sectioned|self-harm\w{0,3}|suicid\w{1,3}|ending it|dementia|pregnan\w{1,3}"
-    r"|discharged|a&e|hospital|ward|prison|hmp|released|probation|licen[cs]e|recall(?:ed)?|arrested|custody|tagged"
-    r"|convict\w{0,4}|offen[cd]\w{0,3}|evicted|eviction|sofa surfing|rough sleeping|sleeping rough|sleeping out"
-    r"|slept out|street homeless|no fixed abode|nfa|tent|asylum|deport\w{0,4}|overstay\w{0,4}|refused|benefits"
-    r"|sanctioned|(?:he|she|they)['’]?(?:s| is| are) \d{1,2}\b|\d{1,2}[- ]year[- ]old|aged \d{1,2})\b)"
+    r"(?i:\b(?:heroin|crack|cocaine|spice|methadone|overdos\w{0,4}|drinking|using again|relapsed?|ulcers?|wounds?"
+    r"|injured|diabetic|epileptic|seizures?|schizophreni\w{0,3}|psychotic|bipolar|sectioned|self-harm\w{0,3}"
+    r"|suicidal|ending it|dementia|pregnant|arrested|tagged|recalled|evicted|sofa surfing|slept out|sleeping out"
+    r"|street homeless|no fixed abode|nfa|in a tent|(?:he|she|they)['’]?(?:s| is| are) \d{1,2}\b"
+    r"|\d{1,2}[- ]year[- ]old|aged \d{1,2})\b)"
 )
 SENTENCE_END = re.compile(r"[.!?\n]")
 # A name is a word or three: a longer run of capitals is a heading or an organisation.
@@ -271,8 +274,10 @@ def _addresses(text, lists):
     found = []
     for match in ADDRESS.finditer(text):
         street = " ".join(WORD.findall(match.group(1).lower()))
-        if street in lists["streets"] and not HOME.search(text, max(match.start() - 30, 0), match.start()):
-            continue  # a service's address
+        before = text[max(match.start() - 40, 0) : match.start()]
+        service = street in lists["streets"] or SERVICE_BUILDING.search(before)
+        if service and not HOME.search(text, max(match.start() - 30, 0), match.start()):
+            continue  # a service's address: a street of the gazetteer's, or straight after a service's building
         found.append(Finding("address", match.start(), match.end()))
     return found
 
@@ -387,7 +392,8 @@ def _is_name(parts, known, lists):
     if last in lists["places"] and last not in lists["surnames"]:
         return False
     if first in lists["given"]:
-        return last in lists["surnames"] or last not in lists["common"]
+        # two given names and no surname ("Anne Marie") are someone's first names: staff are called so too
+        return last in lists["surnames"] or last not in lists["common"] and last not in lists["given"]
     return first not in lists["common"] and len(first) > 2 and last in lists["surnames"] and last not in lists["given"]
 
 

@@ -34,6 +34,7 @@ from .builders import make_org, make_thread, make_user
         ("known as Tiny on the street", "name"),
         ("Last address 9 Gladstone Road, Prescot", "address"),
         ("staying at Flat 3, 12 Seaview Terrace", "address"),
+        ("She is staying at Anfield House, 12 Mill Street", "address"),  # a home, whatever the building
         ("d.o.b. 04.11.79", "dob"),
         ("date of birth: March 12, 1988", "dob"),
         ("DOB 1985-07-23", "dob"),
@@ -71,6 +72,9 @@ def test_detectors_find_personal_details(text, kind):
         "Sefton Park, Knotty Ash and Old Swan",  # places
         "Siobhan from Crisis is leading the training on Tuesday",  # a given name with nothing about a person
         "Ward staff at the hospital asked for the discharge form.",  # details with no name
+        "The rough sleeping team (Ellie and Mark) will join the Saturday round",  # staff, by a service's words
+        "Anne Marie from Mersey Care will talk about dual diagnosis",  # two given names: staff are called so too
+        "We have 3 spaces tonight at Salisbury House, 12 Salisbury Street",  # a service's building and address
     ],
 )
 def test_detectors_leave_ordinary_text_alone(text):

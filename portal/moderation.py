@@ -118,11 +118,11 @@ def redact_title(thread, actor, reason, spans):
     events keep one (its own timeline, and other threads' that name it), the search index and e-mails not sent."""
     placeholder, every_span = _redaction(reason, spans)
     with database.atomic():
-        if not spans or any(not any(span in title for title in titles_of(thread)) for span in spans):
+        titles = titles_of(thread)
+        if not spans or any(not any(span in title for title in titles) for span in spans):
             raise Conflict("That text is not in the title or its earlier versions (it may have been redacted already).")
-        title = Thread.select(Thread.title).where(Thread.id == thread.id).scalar()
-        Thread.update(title=every_span.sub(placeholder, title)).where(Thread.id == thread.id).execute()
-        thread.title = every_span.sub(placeholder, title)
+        thread.title = every_span.sub(placeholder, titles[0])  # titles_of gives the present title first
+        Thread.update(title=thread.title).where(Thread.id == thread.id).execute()
         rewrite_events(spans, every_span, placeholder)
         _redact_unsent_mail(spans, placeholder)
         search.reindex_thread(thread)

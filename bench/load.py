@@ -30,8 +30,9 @@ from urllib.parse import urlencode
 
 from playhouse.test_utils import count_queries
 
-from portal import create_app, tally
+from portal import create_app
 from portal.db import database
+from portal.lists import cache
 
 from . import generate
 
@@ -99,7 +100,7 @@ def in_process(meta, who):
     for page in pages(meta):
         browser = anonymous if page.public else client
         browser.get(page.path)  # the first visit may write what later ones only update (a read mark)
-        tally.forget()  # counted as after a change, when nothing is kept
+        cache.forget()  # counted as after a change, when nothing is kept
         with count_queries() as counted:
             response = browser.get(page.path)
         assert response.status_code == 200, "%s as %s: %d" % (page.path, who, response.status_code)
@@ -122,17 +123,17 @@ def in_process(meta, who):
 
 
 def after_a_change(meta, who, views=7):
-    """Per page, signed in as `who`: the median milliseconds of one view when nothing is kept (tally), as after
-    any change to a request, one view at a time in process."""
+    """Per page, signed in as `who`: the median milliseconds of one view when nothing is cached until the next
+    event, as after any change to a request, one view at a time in process."""
     app = create_app({"DATABASE_URL": meta["url"]})
     logging.getLogger("portal").setLevel(logging.WARNING)
     client = signed_in_client(app, meta, who)
     medians = {}
     for page in pages(meta)[1:]:
-        client.get(page.path)  # the kept queries' SQL is written once per process
+        client.get(page.path)  # the SQL cache is filled once per process
         took = []
         for _ in range(views):
-            tally.forget()
+            cache.forget()
             began = time.perf_counter()
             response = client.get(page.path)
             took.append(time.perf_counter() - began)

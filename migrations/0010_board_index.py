@@ -2,8 +2,8 @@
 "waiting on" are read from indexes alone, not from every open request's rows.
 
 The board and the steward's overview count the live needs and questions a person may see under each quick filter,
-sort them all for a page, and count who each waits on; with 3,500 open requests (the large benchmark) SQLite read
-3,500 wide thread rows for each (about 8 ms each time). The thread index leads with kind and status, then what the
+sort them all for a page, and count who each waits on; SQLite read every open request's wide thread row for each.
+The thread index leads with kind and status, then what the
 visibility rule reads, then the sort keys and what the counts read. The addressee index by thread now holds the
 waiting clock and the organisation too (the unique index on thread and organisation already finds a thread's
 addressees, so the old one on the thread alone goes).

@@ -2,9 +2,8 @@
 ones by organisation: home finds the live requests addressed to an organisation from there.
 
 Home's first list is the live requests addressed to the person's organisation, oldest first. SQLite found them by
-walking every live request of the region and checking each against the organisation's addressee rows (14,654
-requests at the huge benchmark, 8 ms a page, and growing with every request left open); it now reads the few that
-are addressed to the organisation and live.
+walking every live request of the region and checking each against the organisation's addressee rows (a cost
+that grew with every request left open); it now reads the few that are addressed to the organisation and live.
 """
 
 from peewee import *

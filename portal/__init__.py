@@ -25,12 +25,14 @@ from . import (
     moderation,
     operations,
     rules,
-    tally,
     timeline,
     tracking,
 )
-from .db import database, open_database, run_kept, slot
+from .db import database, open_database
 from .htmx import add_vary
+from .lists import cache
+from .lists.cache import slot, sql
+from .lists.threads import steward_choices
 from .paging import MAX_ID, id_from, page_url
 
 login_manager = LoginManager()
@@ -68,9 +70,10 @@ class BoundedInt(IntegerConverter):
         super().__init__(url_map, max=MAX_ID, **kwargs)
 
 
+@sql
 def signed_in():
-    """The person, and the newest event's id at no extra query: pages that keep aggregates (tally) compare it."""
-    latest_change = tally.newest_event().alias("latest_change")
+    """The person, and the newest event's id at no extra query: the cache until the next event compares it."""
+    latest_change = cache.newest_event().alias("latest_change")
     return models.User.with_organisation().select_extend(latest_change).where(models.User.id == slot("person")).limit(1)
 
 
@@ -81,7 +84,7 @@ def load_user(session_id):
     person_id = id_from(person_id)
     if person_id is None or not version.isascii() or not version.isdigit():
         return None
-    found = run_kept("signed in", signed_in, person=person_id)
+    found = signed_in.run(person=person_id)
     person = next(iter(found), None)
     if person is None or person.session_version != int(version):
         return None
@@ -323,7 +326,7 @@ def _add_template_helpers(app):
         draft_key=accounts.draft_key,
         describe=timeline.describe,
         waiting_on=tracking.waiting_on,
-        steward_choices=tracking.steward_choices,
+        steward_choices=steward_choices,
         linked=linked_threads,
         highlight=guard.highlight,
         describe_findings=guard.describe,

@@ -101,4 +101,7 @@ def from_environment():
         # each of home's three lists: an overview that fits a phone, ten at a time
         "HOME_PAGE_SIZE": 10,
         "POSTS_PER_PAGE": 50,
+        # the read side's caches (portal/lists/cache.py), on unless switched off to measure them (bench/mixed.py)
+        "SQL_CACHE": os.environ.get("PORTAL_SQL_CACHE", "1") != "0",
+        "EVENT_CACHE": os.environ.get("PORTAL_EVENT_CACHE", "1") != "0",
     }

@@ -2,9 +2,11 @@
 
 import gzip
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,6 +21,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     EqualTo,
     InputRequired,
@@ -33,6 +36,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from . import guard, overrides
 from .models import (
     BARRIER_STATUSES,
+    CLOSE_REASONS,
     EMAIL_FREQUENCIES,
     ORG_KINDS,
     ROLES,
@@ -40,8 +44,10 @@ from .models import (
     VISIBILITIES,
     Organisation,
     Theme,
+    Thread,
     User,
 )
+from .paging import id_from
 from .text import slugify
 
 MIN_PASSWORD = 12
@@ -541,3 +547,111 @@ class RedactDetailsForm(ConfirmationForm):
     def validate_spans(self, field):
         if not field.data:
             raise ValidationError("Choose at least one detail to remove")
+
+
+# --- the steward's actions on a request: small forms on the thread page and the board's rows -------------------
+
+
+class ActionForm(FlaskForm):
+    """A small action form: its first error is said in the page's messages (responses.refuse)."""
+
+    def first_error(self):
+        return next(error for errors in self.errors.values() for error in errors)
+
+
+class CloseForm(ActionForm):
+    # drawn by templates/threads/_close_request.html, with CLOSE_REASONS as its options
+    reason = StringField(validators=[AnyOf(CLOSE_REASONS, message="Choose why you are closing the request")])
+    note = StringField(filters=[one_line], validators=[Length(max=500, message="Keep the reason under 500 characters")])
+
+    def validate_note(self, field):
+        if self.reason.data == "other" and not field.data:
+            raise ValidationError("Say why you are closing the request")
+
+    def sent(self):
+        """What was sent and its errors, for the close form drawn again (templates/threads/_close_request.html)."""
+        errors = {name: errors[0] for name, errors in self.errors.items()}
+        return {"reason": self.reason.data or "", "note": self.note.data or "", "errors": errors}
+
+
+class OwnerForm(ActionForm):
+    """The steward who owns a request; none chosen means nobody."""
+
+    owner = StringField(filters=[stripped])
+
+    def validate_owner(self, field):
+        self.chosen = None
+        if field.data:
+            owner_id = id_from(field.data)
+            self.chosen = User.stewards().where(User.id == owner_id).first() if owner_id else None
+            if self.chosen is None:
+                raise ValidationError("Choose a steward as the owner.")
+
+
+class FollowUpForm(ActionForm):
+    """A follow-up date, or none when the form's "clear" button was pressed or the date left empty."""
+
+    follow_up_on = StringField(filters=[stripped])
+
+    def validate_follow_up_on(self, field):
+        self.day = None
+        if "clear" in request.form or not field.data:
+            return
+        try:
+            self.day = date.fromisoformat(field.data)
+        except ValueError:
+            raise ValidationError("Enter the follow-up date as a real date, for example 2027-01-31.") from None
+        if not date(2000, 1, 1) <= self.day <= date(2100, 1, 1):
+            raise ValidationError("Enter a follow-up date between 2000 and 2100.")
+
+
+class AddresseeForm(ActionForm):
+    organisation = StringField()
+
+    def validate_organisation(self, field):
+        organisation_id = id_from(field.data)
+        self.chosen = Organisation.get_or_none(Organisation.id == organisation_id) if organisation_id else None
+        if self.chosen is None or not self.chosen.active:
+            raise ValidationError("Choose an organisation to address the request to.")
+
+
+class NoteForm(ActionForm):
+    text = TextAreaField(
+        filters=[stripped],
+        validators=[
+            DataRequired(message="Write the note first."),
+            Length(max=5000, message="Keep the note under 5000 characters."),
+        ],
+    )
+
+
+class HideForm(ActionForm):
+    reason = StringField(
+        filters=[stripped],
+        validators=[
+            DataRequired("Give a reason for hiding the post (under 500 characters)."),
+            Length(max=500, message="Give a reason for hiding the post (under 500 characters)."),
+        ],
+    )
+
+
+class TargetForm(ActionForm):
+    """Another thread, by its number (for the steward's link and move)."""
+
+    target = StringField()
+
+    def __init__(self, missing, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing = missing
+
+    def validate_target(self, field):
+        thread_id = id_from(field.data)
+        self.chosen = Thread.listing().where(Thread.id == thread_id).first() if thread_id else None
+        if self.chosen is None:
+            raise ValidationError(self.missing)
+
+
+class SplitForm(ActionForm):
+    message = "Choose a kind and give the new thread a title (under 200 characters)."
+    kind = StringField(validators=[AnyOf(THREAD_KINDS, message=message)])
+    title = StringField(filters=[one_line], validators=[DataRequired(message), Length(max=200, message=message)])

@@ -17,7 +17,7 @@ from peewee import (
 )
 
 from .clock import now
-from .db import BaseModel, run_kept_for_ids
+from .db import BaseModel
 
 ORG_KINDS = {
     "charity": "Charity",
@@ -255,38 +255,6 @@ ThreadAddressee.add_index(
         name="threadaddressee_organisation_id_thread_id_live",
     )
 )
-
-
-def attach_addressees(threads):
-    """Load the addressed organisations of many threads in one query."""
-    by_thread = {t.id: [] for t in threads}
-    if by_thread:
-        for row in run_kept_for_ids("addressees", ThreadAddressee.for_threads, by_thread):
-            by_thread[row.thread_id].append(row)
-    for thread in threads:
-        thread._addressees = by_thread[thread.id]
-    return threads
-
-
-def attach_addressed_to(threads):
-    """Load what list rows show of the organisations many threads are addressed to (their names), in one query."""
-    names = {t.id: [] for t in threads}
-    if names:
-        for thread_id, name in run_kept_for_ids("addressed to", addressed_names, names):
-            names[thread_id].append(name)
-    for thread in threads:
-        thread._addressed_to = ", ".join(names[thread.id])
-    return threads
-
-
-def addressed_names(thread_ids):
-    return (
-        ThreadAddressee.select(ThreadAddressee.thread, Organisation.name)
-        .join(Organisation)
-        .where(ThreadAddressee.thread.in_(list(thread_ids)))
-        .order_by(Organisation.name)
-        .tuples()
-    )
 
 
 class Post(BaseModel):
@@ -566,27 +534,6 @@ def with_theme(slug):
 
 
 Tag = namedtuple("Tag", "name slug")
-
-
-def themes_of(thread_ids):
-    return (
-        ThreadTheme.select(ThreadTheme.thread, Theme.name, Theme.slug)
-        .join(Theme)
-        .where(ThreadTheme.thread.in_(list(thread_ids)))
-        .order_by(Theme.name)
-        .tuples()
-    )
-
-
-def attach_themes(threads):
-    """Load the themes of many threads in one query (as thread.themes, each a Tag)."""
-    by_thread = {t.id: [] for t in threads}
-    if by_thread:
-        for thread_id, name, slug in run_kept_for_ids("themes", themes_of, by_thread):
-            by_thread[thread_id].append(Tag(name, slug))
-    for thread in threads:
-        thread.themes = by_thread[thread.id]
-    return threads
 
 
 class Barrier(BaseModel):

@@ -11,6 +11,7 @@ from peewee import fn
 from . import notify, rules, search
 from .clock import now
 from .db import database
+from .lists.pages import visible_threads
 from .models import Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
 from .tracking import Conflict, lock_changed, post_html, record, refresh_waiting, rewrite_events, touch
 
@@ -285,4 +286,4 @@ def linked_threads(thread, user):
         .where(ThreadLink.first == thread.id)
         .union(ThreadLink.select(ThreadLink.first).where(ThreadLink.second == thread.id))
     )
-    return rules.visible_threads(user).where(Thread.id.in_(ids)).order_by(Thread.created)
+    return visible_threads(user).where(Thread.id.in_(ids)).order_by(Thread.created)

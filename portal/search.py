@@ -6,7 +6,7 @@ that write posts call index_post, remove_post or reindex_thread in their own tra
 makes the tables (and the triggers that keep SQLite's FTS5 table in step with post_search).
 
 A search ranks only the newest MAX_CANDIDATES matching posts that the person may see, within the filters, so that
-its cost does not grow with the index; ranked says when there were more, for the page to tell.
+its cost does not grow with the index; best_of says when there were more, for the page to tell.
 """
 
 import html
@@ -20,7 +20,8 @@ from playhouse.postgres_ext import TSVectorField
 from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 from . import rules
-from .db import BaseModel, database, is_sqlite, run_kept_for_ids, slot
+from .db import BaseModel, database, is_sqlite
+from .lists.cache import id_slots, slot, sql
 from .models import Post, Thread
 
 MAX_QUERY = 200  # characters of a query that are read; the rest is ignored
@@ -82,7 +83,7 @@ def post_text(body_html):
 
 def parseable(text):
     """Text as PostgreSQL's parser can read in one pass: it reads a run without spaces, and an unclosed "<!--",
-    again from each of their characters (20 KB of "_a" took seconds to index and again to highlight), so runs
+    again from each of their characters (its time grows with the square of a run's length), so runs
     longer than LONGEST_RUN are cut with spaces and comment openings are split. SQLite's reads them once."""
     if is_sqlite():
         return text
@@ -187,38 +188,25 @@ def matching_posts(user, words, since=None, until=None):
     return query
 
 
-def _score(words):
+def best_of(rows, most):
+    """The threads of `rows` (post id, thread id and the score, if any, of matching posts, newest first, at most
+    `most` + 1 of them) in order of their best post, as [(thread_id, post_id)]; and whether there were more rows
+    than `most`, which a search leaves out."""
+    best = {}  # thread id: ([score] of its best post, or [] for the newest order, the post's id)
+    for post_id, thread_id, *score in rows[:most]:  # newest first, so the newer of equals stays
+        if thread_id not in best or score < best[thread_id][0]:
+            best[thread_id] = (score, post_id)
+    threads = sorted(best.items(), key=lambda item: item[1][0])  # a stable sort: newest first among equals
+    return [(thread_id, post_id) for thread_id, (_, post_id) in threads], len(rows) > most
+
+
+def score(words):
     """How well a post of matching_posts matches the `words`: the lower the better."""
     if is_sqlite():
         # A word in the title counts four times one in a post. bm25 counts every post with each word (how rare
         # it is) once per query, a cost that grows with the index, so only the best-match order asks for it.
         return fn.bm25(SearchText.everything, 4.0, 1.0)
     return 0 - fn.ts_rank(SearchEntry.document, _tsquery(words))  # lower first, as bm25()
-
-
-def ranked(user, terms, order, key, posts, **values):
-    """The threads with posts that `user` may see that have all `terms`, from the newest MAX_CANDIDATES of them,
-    in `order` (a key of ORDERS), each with its best matching post, as [(thread_id, post_id)]; and whether there
-    were older matching posts, which a search leaves out. posts(viewer, words) gives matching_posts narrowed by
-    the filters, for a kept query: `key` names the filters and `values` fills their slots. One query; the ranking
-    is done here."""
-
-    def built(viewer):
-        found = posts(viewer, slot("words"))
-        if order == "best":
-            found = found.select_extend(_score(slot("words")))
-        return found.limit(slot("most"))
-
-    words = query_words(terms)
-    rows = rules.run_kept_as(
-        user, ("search", order, key), built, plain=True, words=words, most=MAX_CANDIDATES + 1, **values
-    )
-    best = {}  # thread id: ([score] of its best post, or [] for the newest order, the post's id)
-    for post_id, thread_id, *score in rows[:MAX_CANDIDATES]:  # newest first, so the newer of equals stays
-        if thread_id not in best or score < best[thread_id][0]:
-            best[thread_id] = (score, post_id)
-    threads = sorted(best.items(), key=lambda item: item[1][0])  # a stable sort: newest first among equals
-    return [(thread_id, post_id) for thread_id, (_, post_id) in threads], len(rows) > MAX_CANDIDATES
 
 
 @dataclass(frozen=True)
@@ -236,13 +224,11 @@ def marked(text):
 
 
 def hits(terms, post_ids):
-    """{post id: Hit} for these posts (found by ranked with the same terms): one kept query."""
+    """{post id: Hit} for these posts (found with the same terms): one query."""
     if not post_ids:
         return {}
     words, first, last = query_words(terms), min(post_ids), max(post_ids)
-    rows = run_kept_for_ids(
-        "search hits", lambda ids: _hits(ids).tuples(), post_ids, words=words, first=first, last=last
-    )
+    rows = hits_query.for_ids(post_ids, words=words, first=first, last=last)
     cut = excerpt if is_sqlite() else str
     return {post_id: Hit(marked(title), marked(cut(snippet)), before) for post_id, title, snippet, before in rows}
 
@@ -264,6 +250,11 @@ def excerpt(highlighted):
     if shown.count(OPEN) > shown.count(CLOSE):
         shown += CLOSE  # a match cut at the end is still marked
     return ("…" if start > 0 else "") + shown + ("…" if end < len(highlighted) else "")
+
+
+@sql
+def hits_query(count):
+    return _hits(id_slots(count)).tuples()
 
 
 def _hits(post_ids):

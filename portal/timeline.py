@@ -5,7 +5,8 @@ from datetime import date
 from peewee import JOIN, fn
 
 from . import rules
-from .db import run_kept, slot
+from .lists.cache import slot, sql
+from .lists.pages import visible_threads
 from .models import CLOSE_REASONS, STATUSES, Event, Post, PostRevision, Thread, User
 
 # The events shown between the posts; the rest are only in the audit log.
@@ -39,7 +40,7 @@ TIMELINE_ACTIONS = (
 
 def shown_to(user, event):
     if event.action == "steward_note":
-        return rules.is_steward(user)
+        return rules.can_see_notes(user)
     if event.action == "post_edited":
         return bool(event.data.get("by_steward"))
     return True
@@ -49,10 +50,11 @@ def events_for(thread, user, since=None, until=None, after_id=None):
     bounds = {
         name: value for name, value in (("since", since), ("until", until), ("after_id", after_id)) if value is not None
     }
-    query = run_kept(("timeline events", *bounds), lambda: timeline_events(bounds), thread=thread.id, **bounds)
+    query = timeline_events.run(tuple(bounds), thread=thread.id, **bounds)
     return discreet([event for event in query if shown_to(user, event)], user)
 
 
+@sql
 def timeline_events(bounds):
     """The events of the thread in slot "thread", after "since", before "until" and after "after_id" (an event
     id) when `bounds` names them."""
@@ -78,12 +80,12 @@ def discreet(events, user):
     """Leave out what the viewer may not know: the title of another thread they cannot see, and (for all but
     the steward) why a post was hidden."""
     refs = {e.data[key] for e in events for key in OTHER_THREAD if isinstance(e.data.get(key), int)}
-    seen = {t.id for t in rules.visible_threads(user).where(Thread.id.in_(refs))} if refs else set()
+    seen = {t.id for t in visible_threads(user).where(Thread.id.in_(refs))} if refs else set()
     for event in events:
         other = next((event.data[key] for key in OTHER_THREAD if key in event.data), None)
         if other is not None and other not in seen and event.action != "merged_in":
             event.data = {**event.data, "title": None}
-        if event.action == "post_hidden" and not rules.is_steward(user):
+        if event.action == "post_hidden" and not rules.can_see_hidden_reasons(user):
             event.data = {**event.data, "reason": None}
     return events
 
@@ -91,7 +93,7 @@ def discreet(events, user):
 def page(thread, user, number, size):
     """One page of posts with the events that happened between them, in time order, and whether more follow.
     None when the page does not exist."""
-    posts = list(run_kept("timeline posts", timeline_posts, thread=thread.id, size=size + 1, skip=(number - 1) * size))
+    posts = list(timeline_posts.run(thread=thread.id, size=size + 1, skip=(number - 1) * size))
     if not posts:
         return None, False
     has_next = len(posts) > size
@@ -101,6 +103,7 @@ def page(thread, user, number, size):
     return merge(posts[:size], events), has_next
 
 
+@sql
 def timeline_posts():
     """The posts of the thread in slot "thread", "size" of them after skipping "skip", each with who edited it
     last (`last_editor_id`) and whether anyone but its author ever did (`edited_by_other`), for the steward's mark:
@@ -125,7 +128,7 @@ def timeline_posts():
 
 def first_unread(thread, user, size):
     """Where the first post `user` has not read is: (post id, page number), or None. `thread` comes with the
-    person's read mark (rules.visible_threads)."""
+    person's read mark (lists.pages.visible_threads)."""
     read_at = getattr(thread.reading, "read_at", None)
     if read_at is None:
         return None

@@ -9,22 +9,19 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from peewee import Case, Value, fn
+from peewee import Case, fn
 
 from . import notify, search
 from .clock import now
-from .db import database, run_kept, slot
+from .db import database
 from .models import (
     LIVE_STATUSES,
     Event,
-    Organisation,
     Post,
     PostRevision,
     Thread,
     ThreadAddressee,
     User,
-    short_lists,
-    union_all,
 )
 from .text import render_markdown
 
@@ -392,23 +389,3 @@ def add_note(thread, actor, text):
     """A steward's note: in the timeline, seen only by stewards."""
     with database.atomic():
         return record("steward_note", actor, thread, text=text, html=render_markdown(text))
-
-
-def steward_choice_lists():
-    taken = ThreadAddressee.select(ThreadAddressee.organisation).where(ThreadAddressee.thread == slot("thread"))
-    return union_all(
-        Organisation.select(Value("organisations"), Organisation.name, Organisation.id).where(
-            (Organisation.active == True) & Organisation.id.not_in(taken)
-        ),
-        User.select(Value("owners"), User.name, User.id).where((User.role == "steward") & (User.active == True)),
-    )
-
-
-def steward_choices(thread):
-    """What the steward's tools offer on a live request, in one query: the stewards who could own it, and the
-    active organisations it could still be addressed to, each by name."""
-    lists = short_lists(run_kept("steward's choices", steward_choice_lists, thread=thread.id))
-    return {
-        "owners": [User(id=id, name=name) for name, id in lists["owners"]],
-        "organisations": [Organisation(id=id, name=name) for name, id in lists["organisations"]],
-    }

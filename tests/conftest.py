@@ -7,9 +7,10 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from portal import create_app, tally
+from portal import create_app
 from portal.cli import migrate
 from portal.db import database
+from portal.lists import cache
 from portal.models import TABLES
 
 from .builders import PASSWORD
@@ -70,7 +71,7 @@ def empty_database(app):
         for model in reversed(TABLES):
             model.delete().execute()
     database.close()
-    tally.forget()
+    cache.forget()
     yield
     if not database.is_closed():
         database.close()

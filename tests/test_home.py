@@ -97,7 +97,7 @@ def test_home_and_threads_list_cost_the_same_queries_for_one_row_or_a_full_page(
     steward = as_person(make_user(council, role="steward"))
     with clock.fixed_at(clock.now()):  # what is kept lasts no longer than its minute, which must not turn here
         assert queries_for(steward, "/") <= 6
-        assert queries_for(steward, "/") <= 4  # nothing has changed since: the overview is kept (tally)
+        assert queries_for(steward, "/") <= 4  # nothing has changed since: the overview is cached until the next event
     # the next page of one list: the person and that list, with its addressees; no overview, no check-in
     with count_queries() as counted:
         fragment = steward.get("/?part=updates&updates=2", headers=HTMX)

@@ -47,7 +47,7 @@ def test_the_database_going_away_gives_a_clean_503(app, as_person, monkeypatch):
     def away(*args, **kwargs):
         raise peewee.OperationalError("could not connect to server")
 
-    monkeypatch.setattr("portal.views.threads.Thread.listing", away)
+    monkeypatch.setattr("portal.models.Thread.listing", away)
     response = client.get("/threads/1")
     assert response.status_code == 503 and "cannot reach its database" in response.text
     monkeypatch.undo()

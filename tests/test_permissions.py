@@ -3,6 +3,7 @@
 import pytest
 
 from portal import demo, rules
+from portal.lists.pages import visible_threads
 from portal.models import Post, Thread, User
 
 from .builders import make_org, make_request, make_steward, make_user
@@ -120,8 +121,77 @@ def test_the_rule_and_the_list_filter_agree_for_everyone_on_the_demo_data():
     threads = list(Thread.select())
     assert threads
     for person in User.with_organisation():
-        listed = {t.id for t in rules.visible_threads(person)}
+        listed = {t.id for t in visible_threads(person)}
         allowed = {t.id for t in threads if rules.can_see_thread(person, t)}
         assert listed == allowed, person.email
     outsider = User.get(User.email == "officer@liverpool.example.org")
     assert any(not rules.can_see_thread(outsider, t) for t in threads), "the demo has a restricted thread"
+
+
+STEWARD_ONLY = expect(asker=False, colleague=False, addressee=False, outsider=False, steward=True)
+THE_ASKERS = expect(asker=True, colleague=True, addressee=False, outsider=False, steward=True)
+ALL_BUT_OUTSIDERS = expect(asker=True, colleague=True, addressee=True, outsider=False, steward=True)
+
+
+def first_post(threads, name):
+    return Post.get(Post.thread == threads[name].id)
+
+
+# Every question rules.py answers: how to ask it in the world above, and each person's answer.
+QUESTIONS = {
+    "is_steward": (lambda threads: (), STEWARD_ONLY),
+    "can_see_thread": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
+    "can_reply": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
+    "can_edit_post": (
+        lambda threads: (first_post(threads, "open"), threads["open"]),
+        expect(asker=True, colleague=False, addressee=False, outsider=False, steward=True),
+    ),
+    "can_see_post_history": (
+        lambda threads: (first_post(threads, "restricted"), threads["restricted"]),
+        ALL_BUT_OUTSIDERS,
+    ),
+    "can_edit_title": (
+        lambda threads: (threads["open"],),
+        expect(asker=True, colleague=False, addressee=False, outsider=False, steward=True),
+    ),
+    "speaks_for_asker": (lambda threads: (threads["open"],), THE_ASKERS),
+    "can_resolve": (lambda threads: (threads["open"],), THE_ASKERS),
+    "can_reopen": (lambda threads: (threads["resolved"],), THE_ASKERS),
+    "can_see_contact_cards": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
+    "can_manage_people": (lambda threads: (), STEWARD_ONLY),
+    "can_review_kept_details": (lambda threads: (), STEWARD_ONLY),
+    "can_tag_thread": (lambda threads: (threads["open"],), THE_ASKERS),
+    "can_close": (lambda threads: (threads["open"],), STEWARD_ONLY),
+    "can_track_request": (lambda threads: (threads["open"],), STEWARD_ONLY),
+    "can_use_board_tools": (lambda threads: (), STEWARD_ONLY),
+    "can_see_overview": (lambda threads: (), STEWARD_ONLY),
+    "can_add_note": (lambda threads: (threads["open"],), STEWARD_ONLY),
+    "can_see_notes": (lambda threads: (), STEWARD_ONLY),
+    "can_see_hidden_reasons": (lambda threads: (), STEWARD_ONLY),
+    "can_moderate": (lambda threads: (), STEWARD_ONLY),
+    "can_manage_barriers": (lambda threads: (), STEWARD_ONLY),
+    "can_link_barriers": (lambda threads: (), STEWARD_ONLY),
+    "can_manage_organisations": (lambda threads: (), STEWARD_ONLY),
+    "can_read_all_checkins": (lambda threads: (), STEWARD_ONLY),
+}
+NOT_QUESTIONS = {"visible_filter"}  # the query form of can_see_thread: the test above checks that they agree
+
+
+def test_every_question_rules_answers_is_in_the_matrix():
+    answered = {
+        name
+        for name, value in vars(rules).items()
+        if callable(value) and getattr(value, "__module__", "") == rules.__name__ and not name.startswith("_")
+    }
+    assert answered - NOT_QUESTIONS == set(QUESTIONS), "add each new question of rules.py to QUESTIONS"
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_matrix_of_every_question(world, question):
+    people, threads = world
+    threads["resolved"] = make_request(people["asker"], [], title="Resolved one")
+    Thread.update(status="resolved").where(Thread.id == threads["resolved"].id).execute()
+    threads["resolved"] = Thread.get_by_id(threads["resolved"].id)
+    arguments, answers = QUESTIONS[question]
+    for who, expected in answers:
+        assert getattr(rules, question)(people[who], *arguments(threads)) == expected, (question, who)

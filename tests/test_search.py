@@ -386,7 +386,7 @@ def test_query_count_does_not_grow_with_results(as_person, member, council):
 
 
 def test_search_and_the_board_keep_their_row_queries_apart(as_person, member, council):
-    # both read a page's rows by their ids, the board's with whose move it is: one kept query each
+    # both read a page's rows by their ids, the board's with whose move it is: one cached query each
     thread = make_request(member, [council], title="Mattress needed in Bootle")
     client = as_person(member)
     assert "Mattress needed in Bootle" in client.get("/board").text

@@ -6,7 +6,7 @@ from flask_login import current_user
 from .. import accounts
 from ..forms import ChangePasswordForm, EmailPreferencesForm
 from ..models import User
-from .auth import start_session
+from ..web import start_session
 
 bp = Blueprint("account", __name__)
 

@@ -3,16 +3,16 @@
 import math
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from .. import accounts, clock, config, display, throttle
 from ..clock import now
 from ..forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from ..models import User
+from ..web import safe_next, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -124,23 +124,6 @@ def stay_signed_in():
     """The warning's "Stay signed in": counts as using the portal, so the session starts its idle time again."""
     session["seen"] = clock.seconds()
     return "", 204
-
-
-def start_session(person):
-    """Sign in with a fresh session: nothing of the previous one (or a planted one) survives."""
-    session.clear()
-    login_user(person)
-    session["started"] = session["seen"] = clock.seconds()
-
-
-def safe_next(target):
-    """Only a path on this site: never another host, not even by '//' or a backslash."""
-    if not target or not target.isprintable():  # a line break would split the Location header
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -6,6 +6,8 @@ from peewee import JOIN, fn
 
 from .. import learning, rules
 from ..forms import BarrierForm, BarrierLogForm, ThemeForm
+from ..lists.pages import visible_threads
+from ..lists.rows import attach_addressees
 from ..models import (
     BARRIER_STATUSES,
     Barrier,
@@ -17,18 +19,16 @@ from ..models import (
     Thread,
     ThreadTheme,
     User,
-    attach_addressees,
 )
 from ..paging import Page, id_from, page_number
 from ..tracking import Conflict
-from .threads import get_visible_thread
+from ..web import get_visible_thread, require
 
 bp = Blueprint("barriers", __name__)
 
 
 def require_steward():
-    if not rules.is_steward(current_user):
-        abort(403)
+    require(rules.can_manage_barriers(current_user))
 
 
 def get_barrier(barrier_id):
@@ -42,7 +42,7 @@ def get_barrier(barrier_id):
 def index():
     """Every barrier with how often it recurs (the threads that show it) and where (their organisations)."""
     status = request.args.get("status") if request.args.get("status") in BARRIER_STATUSES else ""
-    visible = rules.visible_threads(current_user).select(Thread.id)
+    visible = visible_threads(current_user).select(Thread.id)
     recurs = fn.COUNT(BarrierThread.id).alias("recurs")
     query = (
         Barrier.select(Barrier, recurs)
@@ -93,7 +93,7 @@ def show(barrier_id):
 
 def show_page(barrier, log_form, status=200):
     threads = list(
-        rules.visible_threads(current_user)
+        visible_threads(current_user)
         .join(BarrierThread, on=(BarrierThread.thread == Thread.id))
         .where(BarrierThread.barrier == barrier.id)
         .order_by(Thread.created)

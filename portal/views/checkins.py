@@ -6,6 +6,7 @@ from flask_login import current_user
 from .. import learning, notify, rules
 from ..forms import CheckInForm
 from ..models import Organisation, Thread
+from ..web import require
 
 bp = Blueprint("checkins", __name__)
 
@@ -31,8 +32,7 @@ def new():
 
 @bp.get("/checkins")
 def index():
-    if not rules.is_steward(current_user):
-        abort(403)
+    require(rules.can_read_all_checkins(current_user))
     month = learning.this_month()
     organisations = list(Organisation.by_name().where(Organisation.active == True))
     posted = {
@@ -46,8 +46,7 @@ def index():
 
 @bp.post("/checkins/nudge/<slug>")
 def nudge(slug):
-    if not rules.is_steward(current_user):
-        abort(403)
+    require(rules.can_read_all_checkins(current_user))
     organisation = Organisation.get_or_none(Organisation.slug == slug)
     if organisation is None:
         abort(404)

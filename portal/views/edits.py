@@ -9,7 +9,8 @@ from ..db import database
 from ..forms import TitleForm
 from ..htmx import wants_fragment
 from ..models import User
-from .threads import get_post, get_visible_thread, note_confirmed_details
+from ..responses import note_confirmed_details
+from ..web import get_post, get_visible_thread
 
 bp = Blueprint("edits", __name__)
 

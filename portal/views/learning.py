@@ -7,7 +7,11 @@ from flask import Blueprint, Response, flash, render_template, request
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from .. import charts, dashboard, learning, rules, tally, tracking
+from .. import charts, dashboard, learning, tracking
+from ..lists.board import organisations_and_owners
+from ..lists.learning import figures
+from ..lists.pages import visible_threads
+from ..lists.rows import attach_addressees
 from ..models import (
     BARRIER_STATUSES,
     REQUEST_KINDS,
@@ -19,10 +23,8 @@ from ..models import (
     Organisation,
     Thread,
     User,
-    attach_addressees,
     with_theme,
 )
-from .board import organisations_and_owners
 
 bp = Blueprint("learning", __name__)
 
@@ -42,17 +44,6 @@ def period():
 
 def days(value):
     return None if value is None else round(value / 24, 1)
-
-
-def figures(user, months, organisation):
-    """The dashboard's numbers, themes and barriers: they read every request of the period, so each process keeps
-    them until anything changes (tally)."""
-
-    def count():
-        return *dashboard.numbers(user, months, organisation), dashboard.barriers_over_time(months)
-
-    key = ("learning", tuple(months), organisation and organisation.id, *rules.visibility_key(user))
-    return tally.tally(key, count)
 
 
 @bp.get("/learning")
@@ -136,7 +127,7 @@ def requests_csv():
     start, end = period()
     organisation = chosen_organisation(organisations_and_owners()[0])
     ids = dashboard.requests_for(current_user, start, end, organisation).select(Thread.id)
-    query = rules.visible_threads(current_user).where(Thread.id.in_(ids)).order_by(Thread.created)
+    query = visible_threads(current_user).where(Thread.id.in_(ids)).order_by(Thread.created)
     if request.args.get("theme"):
         query = query.where(with_theme(request.args["theme"]))
     threads = attach_addressees(list(query))
@@ -196,7 +187,7 @@ def requests_csv():
 @bp.get("/learning/barriers.csv")
 def barriers_csv():
     status = request.args.get("status") if request.args.get("status") in BARRIER_STATUSES else None
-    visible = rules.visible_threads(current_user).select(Thread.id)
+    visible = visible_threads(current_user).select(Thread.id)
     shown = fn.COUNT(BarrierThread.id.distinct())
     query = (
         Barrier.select(Barrier, shown.alias("shown"))
@@ -258,7 +249,7 @@ def report():
     organisations = organisations_and_owners()[0]
     organisation = chosen_organisation(organisations)
     begin, finish = dashboard.month_start(month), dashboard.month_start(dashboard.shift(month, 1))
-    visible = rules.visible_threads(current_user)
+    visible = visible_threads(current_user)
     mine = (Thread.organisation == organisation.id) if organisation else Thread.id.is_null(False)
     checkins = list(visible.where((Thread.checkin_month == month) & mine).order_by(Thread.created))
     resolved = list(

@@ -1,34 +1,25 @@
 """The steward's moderation: pin, lock, link and merge threads; hide, move and split posts; the audit log."""
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import JOIN
 
 from .. import moderation, outbox, retention, rules, timeline
-from ..clock import london_midnight, now, read_day
+from ..clock import now
 from ..db import checkpoint
-from ..forms import MergeForm, RedactForm, one_line
+from ..forms import HideForm, MergeForm, RedactForm, SplitForm, TargetForm
 from ..htmx import render
-from ..models import THREAD_KINDS, Event, Organisation, Outbox, Post, ReadLog, Thread, User
+from ..lists import audit as logs
+from ..models import THREAD_KINDS, Outbox, Post, ReadLog, Thread
 from ..paging import Page, id_from, page_number
-from .requests import act, refuse
-from .threads import get_post, get_visible_thread
+from ..responses import act, refuse
+from ..web import get_post, get_visible_thread, require
 
 bp = Blueprint("moderation", __name__)
 
 
 @bp.before_request
 def require_steward():
-    if not rules.is_steward(current_user):
-        abort(403)
-
-
-def other_thread(field="target"):
-    """The thread named by number in the form, or None."""
-    thread_id = id_from(request.form.get(field))
-    return Thread.listing().where(Thread.id == thread_id).first() if thread_id else None
+    require(rules.can_moderate(current_user))
 
 
 @bp.post("/threads/<int:thread_id>/<any(pin, lock):flag>")
@@ -50,9 +41,10 @@ def set_flag(thread_id, flag):
 @bp.post("/threads/<int:thread_id>/links")
 def link(thread_id):
     thread = get_visible_thread(thread_id)
-    other = other_thread()
-    if other is None:
-        return refuse(thread, "Enter the number of an existing thread to link to.")
+    form = TargetForm("Enter the number of an existing thread to link to.")
+    if not form.validate():
+        return refuse(thread, form.first_error())
+    other = form.chosen
     return act(thread, lambda: moderation.link(thread, other, current_user), "Linked to “%s”." % other.title)
 
 
@@ -125,14 +117,14 @@ def refuse_on_post(post, message):
 @bp.post("/posts/<int:post_id>/<any(hide, unhide):change>")
 def hide(post_id, change):
     post, thread = get_post(post_id)
-    reason = request.form.get("reason", "").strip()
+    form = HideForm()
     try:
         if change == "unhide":
             moderation.unhide_post(post, current_user)
             return back_to_post(post, "The post is shown again.")
-        if not reason or len(reason) > 500:
-            return refuse_on_post(post, "Give a reason for hiding the post (under 500 characters).")
-        moderation.hide_post(post, current_user, reason)
+        if not form.validate():
+            return refuse_on_post(post, form.first_error())
+        moderation.hide_post(post, current_user, form.reason.data)
     except moderation.Conflict as conflict:
         return back_to_post(post, str(conflict), "info")
     return back_to_post(post, "The post is hidden. Others see that the steward hid it; you still see the text.")
@@ -161,9 +153,10 @@ def redact(post_id):
 @bp.post("/posts/<int:post_id>/move")
 def move(post_id):
     post, thread = get_post(post_id)
-    target = other_thread()
-    if target is None:
-        return refuse_on_post(post, "Enter the number of an existing thread to move the reply to.")
+    form = TargetForm("Enter the number of an existing thread to move the reply to.")
+    if not form.validate():
+        return refuse_on_post(post, form.first_error())
+    target = form.chosen
     try:
         moderation.move_post(post, target, current_user)
     except moderation.Conflict as conflict:
@@ -174,11 +167,11 @@ def move(post_id):
 @bp.post("/posts/<int:post_id>/split")
 def split(post_id):
     post, thread = get_post(post_id)
-    kind, title = request.form.get("kind", ""), one_line(request.form.get("title", ""))
-    if kind not in THREAD_KINDS or not title or len(title) > 200:
-        return refuse_on_post(post, "Choose a kind and give the new thread a title (under 200 characters).")
+    form = SplitForm()
+    if not form.validate():
+        return refuse_on_post(post, form.first_error())
     try:
-        moderation.split_post(post, current_user, kind, title)
+        moderation.split_post(post, current_user, form.kind.data, form.title.data)
     except moderation.Conflict as conflict:
         return refuse_on_post(post, str(conflict))
     return back_to_post(Post.get_by_id(post.id), "The reply starts a new thread now.")
@@ -186,36 +179,9 @@ def split(post_id):
 
 @bp.get("/audit")
 def audit():
-    people = list(User.select(User.id, User.name).order_by(User.name))
-    organisations = list(Organisation.by_name())
-    actions = [a for (a,) in Event.select(Event.action).distinct().order_by(Event.action).tuples()]
-    args = request.args
-    filters = {
-        "person": args.get("person", "") if args.get("person", "") in {str(p.id) for p in people} else "",
-        "org": args.get("org", "") if args.get("org", "") in {o.slug for o in organisations} else "",
-        "action": args.get("action", "") if args.get("action", "") in actions else "",
-        "since": read_day(args.get("since", "")),
-        "until": read_day(args.get("until", "")),
-    }
-    query = (
-        Event.select(Event, User, Organisation, Thread.id, Thread.title)
-        .join(User, JOIN.LEFT_OUTER)
-        .join(Organisation, JOIN.LEFT_OUTER)
-        .switch(Event)
-        .join(Thread, JOIN.LEFT_OUTER)
-        .order_by(Event.created.desc(), Event.id.desc())
-    )
-    if filters["person"]:
-        query = query.where(Event.actor == int(filters["person"]))
-    if filters["org"]:
-        query = query.where(Organisation.slug == filters["org"])
-    if filters["action"]:
-        query = query.where(Event.action == filters["action"])
-    if filters["since"]:
-        query = query.where(Event.created >= london_midnight(filters["since"]))
-    if filters["until"]:
-        query = query.where(Event.created < london_midnight(filters["until"] + timedelta(days=1)))
-    page = Page.of(query, page_number(args), current_app.config["PAGE_SIZE"] * 2)
+    people, organisations, actions = logs.audit_choices()
+    filters = logs.audit_filters(request.args, people, organisations, actions)
+    page = logs.audit_page(filters, page_number(request.args), current_app.config["PAGE_SIZE"] * 2)
     return render(
         "moderation/audit.html",
         "results",
@@ -231,11 +197,8 @@ def audit():
 @bp.get("/outbox")
 def outbox_page():
     """E-mails that could not be sent, with why, and how many are waiting."""
-    failed = Outbox.select().where(Outbox.failed_at.is_null(False)).order_by(Outbox.failed_at.desc())
-    waiting = Outbox.select().where(Outbox.sent_at.is_null() & Outbox.failed_at.is_null()).count()
-    retrying = Outbox.select().where(Outbox.sent_at.is_null() & Outbox.failed_at.is_null() & (Outbox.attempts > 0))
-    page = Page.of(failed, page_number(request.args), current_app.config["PAGE_SIZE"])
-    return render_template("moderation/outbox.html", page=page, waiting=waiting, retrying=list(retrying.limit(20)))
+    page, waiting, retrying = logs.outbox_pages(page_number(request.args), current_app.config["PAGE_SIZE"])
+    return render_template("moderation/outbox.html", page=page, waiting=waiting, retrying=retrying)
 
 
 @bp.post("/outbox/<int:message_id>/retry")

@@ -2,31 +2,20 @@
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from peewee import JOIN
 
 from .. import mail, notify
-from ..models import Notification, Organisation, Thread, User
-from ..paging import Page, page_number
-from .auth import safe_next
-from .threads import get_visible_thread
+from ..lists.audit import notifications_page
+from ..models import Notification, Organisation
+from ..paging import page_number
+from ..web import back_or, get_visible_thread
 
 bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/notifications")
 def index():
-    query = (
-        Notification.select(Notification, Thread, User, Organisation)
-        .join(Thread, JOIN.LEFT_OUTER, on=(Notification.thread == Thread.id))
-        .switch(Notification)
-        .join(User, JOIN.LEFT_OUTER, on=(Notification.actor == User.id))
-        .join(Organisation, JOIN.LEFT_OUTER, on=(User.organisation == Organisation.id))
-        .where((Notification.user == current_user.id) & notify.still_visible(current_user))
-        .order_by(Notification.created.desc(), Notification.id.desc())
-    )
-    page = Page.of(query, page_number(request.args), current_app.config["PAGE_SIZE"] * 2)
-    for notice in page.items:
-        notice.user = current_user
+    size = current_app.config["PAGE_SIZE"] * 2
+    page = notifications_page(current_user, page_number(request.args), size)
     return render_template("notifications/index.html", page=page, summary=mail.summary)
 
 
@@ -71,7 +60,7 @@ def watch_thread(thread_id):
         }[level],
         "success",
     )
-    return redirect(safe_next(request.form.get("next")) or url_for("threads.show", thread_id=thread.id), 303)
+    return redirect(back_or(url_for("threads.show", thread_id=thread.id)), 303)
 
 
 @bp.post("/orgs/<slug>/watch")

@@ -7,7 +7,9 @@ from peewee import JOIN, fn
 from .. import accounts, notify, rules
 from ..forms import OrganisationForm
 from ..htmx import render
-from ..models import LIVE_STATUSES, Organisation, Post, Thread, User, attach_addressees
+from ..lists.pages import visible_threads
+from ..lists.rows import attach_addressees
+from ..models import LIVE_STATUSES, Organisation, Post, Thread, User
 from ..paging import Page, page_number
 from ..text import slugify
 
@@ -22,7 +24,7 @@ def get_organisation(slug):
 
 
 def require_steward():
-    if not rules.can_manage_people(current_user):
+    if not rules.can_manage_organisations(current_user):
         abort(403)
 
 
@@ -42,7 +44,7 @@ def index():
 def show(slug):
     organisation = get_organisation(slug)
     size = current_app.config["PAGE_SIZE"]
-    visible = rules.visible_threads(current_user).where(Thread.organisation == organisation.id)
+    visible = visible_threads(current_user).where(Thread.organisation == organisation.id)
     requests = Page.of(
         visible.where(Thread.status.in_(LIVE_STATUSES)).order_by(Thread.created, Thread.id),
         page_number(request.args, "requests"),

@@ -375,7 +375,7 @@ class ThreadLink(BaseModel):
     created = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("first", "second"), True), (("second",), False))
+        indexes = ((("first", "second"), True),)  # `second` has its foreign key's index
 
 
 class PasswordLink(BaseModel):
@@ -609,7 +609,7 @@ class BarrierThread(BaseModel):
     created = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("barrier", "thread"), True), (("thread",), False))
+        indexes = ((("barrier", "thread"), True),)  # `thread` has its foreign key's index
 
 
 class BarrierHolder(BaseModel):

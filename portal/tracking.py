@@ -16,6 +16,7 @@ from .clock import now
 from .db import database, run_kept, slot
 from .models import (
     LIVE_STATUSES,
+    REQUEST_KINDS,
     Event,
     Organisation,
     Post,
@@ -74,24 +75,42 @@ def touch(thread):
     Thread.update(changed_at=now()).where(Thread.id == thread.id).execute()
 
 
+def create_thread(author, organisation_id, kind, title, visibility, created, moment, addressed_ids=()):
+    """A new thread holding one post (for the caller to write or move in), its conversation begun at `moment`, and
+    its addressees, each waited on from then. `author` is a person or their id."""
+    thread = Thread.create(
+        kind=kind,
+        title=title,
+        author=author,
+        organisation=organisation_id,
+        status="open" if kind in REQUEST_KINDS else None,
+        visibility=visibility,
+        created=created,
+        last_activity=moment,
+        changed_at=moment,
+        post_count=1,
+        waiting_since=moment if addressed_ids else None,
+    )
+    for organisation_id in addressed_ids:
+        ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
+    return thread
+
+
+def recount(*threads, moment=None):
+    """Count each thread's posts again, after posts moved into or out of it. With `moment`, its conversation changed
+    then (a reply came or went); without, it is left as it last was (a thread merged away)."""
+    for thread in threads:
+        changes = {Thread.post_count: Post.select(fn.COUNT(Post.id)).where(Post.thread == thread.id)}
+        if moment:
+            changes.update({Thread.last_activity: moment, Thread.changed_at: moment})
+        Thread.update(changes).where(Thread.id == thread.id).execute()
+
+
 def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
     moment = now()
     addressed_ids = sorted(set(addressed_ids))
     with database.atomic():
-        thread = Thread.create(
-            kind=kind,
-            title=title,
-            author=author,
-            organisation=author.organisation_id,
-            status="open" if kind in ("need", "question") else None,
-            visibility=visibility,
-            created=moment,
-            last_activity=moment,
-            post_count=1,
-            waiting_since=moment if addressed_ids else None,
-        )
-        for organisation_id in addressed_ids:
-            ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
+        thread = create_thread(author, author.organisation_id, kind, title, visibility, moment, moment, addressed_ids)
         post = Post.create(
             thread=thread,
             author=author,

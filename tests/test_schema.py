@@ -3,8 +3,10 @@ PostgreSQL when TEST_DATABASE_URL is set): the same tables, columns and indexes.
 two (peewee's and the migrations'), so indexes compare by shape: table, columns in order, uniqueness, the partial
 condition and, on PostgreSQL, the access method."""
 
+import ast
 import re
 from collections import Counter, namedtuple
+from pathlib import Path
 
 from peewee import Index, PostgresqlDatabase
 
@@ -153,4 +155,150 @@ def test_a_disagreement_names_the_index_and_the_table():
     ]
     assert disagreements([board], {board: "thread_board", unique: "watch_user"}) == [
         "the migrations make watch_user, a unique index on watch (user_id, thread_id) that no model declares"
+    ]
+
+
+# --- Copied columns have one writer ------------------------------------------------------------------------------
+# Columns that copy what other rows say (a count, a "since", a flag), kept right by portal/tracking.py alone.
+COPIED = {
+    "Thread": {"waiting_since", "asker_waiting_since", "changed_at", "post_count", "last_activity"},
+    "ThreadAddressee": {"live", "waiting_since"},
+}
+TABLES = {"thread": "Thread", "thread_addressee": "ThreadAddressee"}
+WRITES = {"create", "insert", "insert_many", "replace", "replace_many", "update", "bulk_create", "bulk_update"}
+# The only other files that may write them, and why.
+WRITERS = {
+    "portal/tracking.py": "the one place that keeps them right: refresh_waiting, recount, touch, create_thread, "
+    "and the updates that change a thread's conversation",
+    "bench/generate.py": "builds a whole benchmark database in bulk, working each copy out as tracking would",
+    "migrations/*.py": "fill a new copied column in for the rows already there, in bulk SQL",
+    "tests/test_migrations.py": "writes rows in each migration's schema, in plain SQL, for the next one to run over",
+    "tests/test_schema.py": "shows below that each way of writing them is found",
+}
+ROOT = Path(__file__).parent.parent
+RAW_UPDATE = re.compile(r'UPDATE\s+"?(\w+)"?\s+SET\s+(.*?)(?:\s+WHERE\b|$)', re.IGNORECASE | re.DOTALL)
+RAW_INSERT = re.compile(r'INSERT\s+INTO\s+"?(\w+)"?\s*\(([^)]*)\)', re.IGNORECASE)
+
+
+def model_of(node):
+    """The model a call or a key names (`Thread`, `models.Thread`), or None."""
+    if isinstance(node, ast.Name) and node.id in COPIED:
+        return node.id
+    if isinstance(node, ast.Attribute) and node.attr in COPIED:
+        return node.attr
+    return None
+
+
+def keys(node):
+    """The column names a dict literal (or list of them, for insert_many) gives values for."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [key for item in node.elts for key in keys(item)]
+    if not isinstance(node, ast.Dict):
+        return []
+    names = []
+    for key in node.keys:
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            names.append(key.value)
+        elif isinstance(key, ast.Attribute) and model_of(key.value):
+            names.append(key.attr)
+    return names
+
+
+def raw_writes(text):
+    """The (table's model, column) pairs that an UPDATE or INSERT in plain SQL writes."""
+    for pattern in (RAW_UPDATE, RAW_INSERT):
+        for table, columns in pattern.findall(text):
+            model = TABLES.get(table.lower())
+            for column in re.findall(r'"?(\w+)"?\s*(?:=|,|$)', columns):
+                if model and column in COPIED[model]:
+                    yield model, column
+
+
+def assigned(target):
+    """The name an assignment gives a value to, and how to show it: `thread.live` or `row["live"]` (a row to
+    insert, as a dict)."""
+    if isinstance(target, ast.Attribute):
+        return target.attr, "?.%s" % target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        return target.slice.value, '?["%s"]' % target.slice.value
+    return None, None
+
+
+def writes_in(source):
+    """Where `source` writes a copied column: (line, "Model.column") for each, by what the code names. A key
+    held in a variable (`Thread.update({flag: value})`) cannot be read here."""
+    found = []
+    every_column = set().union(*COPIED.values())
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITES:
+            model = model_of(node.func.value)
+            if model:
+                names = [keyword.arg for keyword in node.keywords if keyword.arg]
+                names += [name for keyword in node.keywords if not keyword.arg for name in keys(keyword.value)]
+                names += [name for arg in node.args for name in keys(arg)]
+                found += [(node.lineno, "%s.%s" % (model, name)) for name in names if name in COPIED[model]]
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                name, label = assigned(target)
+                if name in every_column:
+                    found.append((node.lineno, label))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+            name = node.args[1] if len(node.args) > 1 else None
+            if isinstance(name, ast.Constant) and name.value in every_column:
+                found.append((node.lineno, "?.%s" % name.value))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            found += [(node.lineno, "%s.%s" % pair) for pair in raw_writes(node.value)]
+    return sorted(found)
+
+
+def may_write(path):
+    return any(path.match(pattern) for pattern in WRITERS)
+
+
+def sources():
+    return sorted(path for part in ("portal", "bench", "migrations", "tests") for path in (ROOT / part).rglob("*.py"))
+
+
+def test_only_tracking_writes_the_copied_columns():
+    found = [
+        "%s:%d writes %s" % (path.relative_to(ROOT), line, column)
+        for path in sources()
+        if not may_write(path.relative_to(ROOT))
+        for line, column in writes_in(path.read_text())
+    ]
+    assert not found, "only portal/tracking.py keeps these copies; call it instead:\n" + "\n".join(found)
+
+
+def test_each_file_allowed_to_write_the_copied_columns_does():
+    for pattern in WRITERS:
+        paths = list(ROOT.glob(pattern))
+        assert paths and any(writes_in(path.read_text()) for path in paths), pattern
+
+
+def test_the_writes_of_copied_columns_are_found_however_they_are_written():
+    source = """
+Thread.update(post_count=0).where(Thread.id == 1).execute()
+models.ThreadAddressee.update({ThreadAddressee.live: False, "added": None})
+Thread.insert_many([{"title": "A", "last_activity": moment}])
+Thread.update(title="A", **{"changed_at": moment})
+ThreadAddressee.create(thread=1, waiting_since=moment, live=True)
+Thread.update(title="A", locked=True, live=False)
+thread.asker_waiting_since = moment
+setattr(thread, "post_count", 2)
+row["live"] = True
+sql = 'UPDATE "thread_addressee" SET added = NULL, live = FALSE WHERE id = 1'
+db.execute_sql("INSERT INTO thread (id, title, waiting_since) VALUES (1, 'A', NULL)")
+"""
+    assert writes_in(source) == [
+        (2, "Thread.post_count"),
+        (3, "ThreadAddressee.live"),
+        (4, "Thread.last_activity"),
+        (5, "Thread.changed_at"),
+        (6, "ThreadAddressee.live"),
+        (6, "ThreadAddressee.waiting_since"),
+        (8, "?.asker_waiting_since"),
+        (9, "?.post_count"),
+        (10, '?["live"]'),
+        (11, "ThreadAddressee.live"),
+        (12, "Thread.waiting_since"),
     ]

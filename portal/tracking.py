@@ -2,6 +2,11 @@
 move it is (waiting on), each change with its events.
 
 Every function makes its change in one transaction. No Flask here.
+
+The columns that copy what other rows say are written here and nowhere else (tests/test_schema.py reads the
+source to keep it so): a thread's post_count, last_activity and changed_at by create_thread, reply, recount, the
+status changes and touch; its waiting_since and its addressees' live flag by refresh_waiting, after the change that
+moves a clock (an addressee's waiting_since, the asker's asker_waiting_since) has been made here too.
 """
 
 import json
@@ -70,9 +75,10 @@ def rewrite_events(texts, pattern, replacement):
     return changed
 
 
-def touch(thread):
-    """Mark the thread as changed now, so open pages, lists and the board pick the change up."""
-    Thread.update(changed_at=now()).where(Thread.id == thread.id).execute()
+def touch(thread, **changes):
+    """Make `changes` to the thread (if any) and mark it as changed now, so open pages, lists and the board pick the
+    change up."""
+    Thread.update(changed_at=now(), **changes).where(Thread.id == thread.id).execute()
 
 
 def create_thread(author, organisation_id, kind, title, visibility, created, moment, addressed_ids=()):
@@ -262,7 +268,7 @@ def retitle(thread, editor, title):
         before = Thread.select(Thread.title).where(Thread.id == thread.id).scalar()
         if before == title:
             return False
-        Thread.update(title=title, changed_at=now()).where(Thread.id == thread.id).execute()
+        touch(thread, title=title)
         thread.title = title
         search.reindex_thread(thread)
         record("title_changed", editor, thread, before=before, after=title, by_steward=editor.id != thread.author_id)
@@ -361,8 +367,7 @@ def set_follow_up(thread, actor, day):
         before = Thread.select(Thread.follow_up_on).where(Thread.id == thread.id).scalar()
         if before == day:
             return
-        Thread.update(follow_up_on=day).where(Thread.id == thread.id).execute()
-        touch(thread)
+        touch(thread, follow_up_on=day)
         record("follow_up_set", actor, thread, before=before and before.isoformat(), after=day and day.isoformat())
 
 

@@ -206,12 +206,11 @@ def keys(node):
 
 def raw_writes(text):
     """The (table's model, column) pairs that an UPDATE or INSERT in plain SQL writes."""
-    for pattern in (RAW_UPDATE, RAW_INSERT):
-        for table, columns in pattern.findall(text):
-            model = TABLES.get(table.lower())
-            for column in re.findall(r'"?(\w+)"?\s*(?:=|,|$)', columns):
-                if model and column in COPIED[model]:
-                    yield model, column
+    written = [(table, re.findall(r'(\w+)"?\s*=', changes)) for table, changes in RAW_UPDATE.findall(text)]
+    written += [(table, re.findall(r"\w+", columns)) for table, columns in RAW_INSERT.findall(text)]
+    for table, columns in written:
+        model = TABLES.get(table.lower())
+        yield from ((model, column) for column in columns if model and column in COPIED[model])
 
 
 def assigned(target):
@@ -286,7 +285,8 @@ Thread.update(title="A", locked=True, live=False)
 thread.asker_waiting_since = moment
 setattr(thread, "post_count", 2)
 row["live"] = True
-sql = 'UPDATE "thread_addressee" SET added = NULL, live = FALSE WHERE id = 1'
+sql = 'UPDATE "thread_addressee" SET added = NULL, "live" = FALSE WHERE id = 1'
+db.execute_sql("UPDATE thread SET title = 'A', kind = post_count")
 db.execute_sql("INSERT INTO thread (id, title, waiting_since) VALUES (1, 'A', NULL)")
 """
     assert writes_in(source) == [
@@ -300,5 +300,5 @@ db.execute_sql("INSERT INTO thread (id, title, waiting_since) VALUES (1, 'A', NU
         (9, "?.post_count"),
         (10, '?["live"]'),
         (11, "ThreadAddressee.live"),
-        (12, "Thread.waiting_since"),
+        (13, "Thread.waiting_since"),
     ]

@@ -123,10 +123,10 @@ class Thread(BaseModel):
     close_reason = CharField(max_length=20, null=True)
     close_note = CharField(max_length=500, null=True)
     merged_into = ForeignKeyField("self", null=True, backref="merged_threads", index=False)  # partial index below
-    post_count = IntegerField(default=0)
+    post_count = IntegerField(default=0)  # kept by tracking, like the other copies here
     checkin_month = CharField(max_length=7, null=True)  # "2026-11" for a monthly check-in
-    # Kept by tracking.refresh_waiting: when the asking organisation's wait began (None when it is not
-    # waited on), and the earliest wait of anyone on this request, for the board's "oldest waiting" order.
+    # Kept by tracking: when the asking organisation's wait began (None when it is not waited on), and (by
+    # refresh_waiting) the earliest wait of anyone on this request, for the board's "oldest waiting" order.
     asker_waiting_since = DateTimeField(null=True)
     waiting_since = DateTimeField(null=True)
 
@@ -343,7 +343,7 @@ class ThreadLink(BaseModel):
     created = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("first", "second"), True), (("second",), False))
+        indexes = ((("first", "second"), True),)  # `second` has its foreign key's index
 
 
 class PasswordLink(BaseModel):
@@ -556,7 +556,7 @@ class BarrierThread(BaseModel):
     created = DateTimeField(default=now)
 
     class Meta:
-        indexes = ((("barrier", "thread"), True), (("thread",), False))
+        indexes = ((("barrier", "thread"), True),)  # `thread` has its foreign key's index
 
 
 class BarrierHolder(BaseModel):

@@ -12,8 +12,18 @@ from . import notify, rules, search
 from .clock import now
 from .db import database
 from .lists.pages import visible_threads
-from .models import Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
-from .tracking import Conflict, lock_changed, post_html, record, refresh_waiting, rewrite_events, touch
+from .models import REQUEST_KINDS, Event, Outbox, Post, PostRevision, Thread, ThreadAddressee, ThreadLink
+from .tracking import (
+    Conflict,
+    create_thread,
+    lock_changed,
+    post_html,
+    record,
+    recount,
+    refresh_waiting,
+    rewrite_events,
+    touch,
+)
 
 
 def set_flag(thread, actor, flag, value):
@@ -144,12 +154,6 @@ def may_carry(source, target):
     return before is None or (after is not None and after <= before)
 
 
-def _recount(*threads):
-    for thread in threads:
-        count = Post.select().where(Post.thread == thread.id).count()
-        Thread.update(post_count=count, last_activity=now(), changed_at=now()).where(Thread.id == thread.id).execute()
-
-
 def _first_post_id(thread):
     return Post.select(fn.MIN(Post.id)).where(Post.thread == thread.id).scalar()
 
@@ -168,7 +172,7 @@ def move_post(post, target, actor):
     with database.atomic():
         Post.update(thread=target.id).where(Post.id == post.id).execute()
         search.index_post(post)
-        _recount(source, target)
+        recount(source, target, moment=now())
         record("post_moved_out", actor, source, post=post.id, to=target.id, title=target.title)
         record("post_moved_in", actor, target, post=post.id, source=source.id, title=source.title)
         notify.post_moved(post, target, actor)
@@ -187,25 +191,19 @@ def split_post(post, actor, kind, title):
     moment = now()
     with database.atomic():
         addressed = sorted(source.addressed_ids() - {post.organisation_id}) or [source.organisation_id]
-        is_request = kind in ("need", "question")
-        thread = Thread.create(
-            kind=kind,
-            title=title,
-            author=post.author_id,
-            organisation=post.organisation_id,
-            status="open" if is_request else None,
-            visibility=source.visibility,
-            created=post.created,
-            last_activity=moment,
-            post_count=1,
+        thread = create_thread(
+            post.author_id,
+            post.organisation_id,
+            kind,
+            title,
+            source.visibility,
+            post.created,
+            moment,
+            addressed if kind in REQUEST_KINDS else (),
         )
-        if is_request:
-            for organisation_id in addressed:
-                ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
         Post.update(thread=thread.id).where(Post.id == post.id).execute()
         search.index_post(post)
-        _recount(source, thread)
-        refresh_waiting(thread)
+        recount(source, moment=moment)
         record("split_out", actor, source, post=post.id, to=thread.id, title=title)
         record("split_in", actor, thread, post=post.id, source=source.id, title=source.title, kind=kind)
     return thread
@@ -247,10 +245,9 @@ def merge(source, target, actor):
             merged_into=target.id,
             status=None if source.status is None else "closed",
             close_reason="duplicate",
-            waiting_since=None,
-            post_count=0,
         ).where(Thread.id == source.id).execute()
-        _recount(target)
+        recount(target, moment=now())
+        recount(source)
         refresh_waiting(target)
         refresh_waiting(source)
         record("merged_in", actor, target, source=source.id, title=source.title)

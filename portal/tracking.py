@@ -2,6 +2,11 @@
 move it is (waiting on), each change with its events.
 
 Every function makes its change in one transaction. No Flask here.
+
+The columns that copy what other rows say are written here and nowhere else (tests/test_schema.py reads the
+source to keep it so): a thread's post_count, last_activity and changed_at by create_thread, reply, recount, the
+status changes and touch; its waiting_since and its addressees' live flag by refresh_waiting, after the change that
+moves a clock (an addressee's waiting_since, the asker's asker_waiting_since) has been made here too.
 """
 
 import json
@@ -16,6 +21,7 @@ from .clock import now
 from .db import database
 from .models import (
     LIVE_STATUSES,
+    REQUEST_KINDS,
     Event,
     Post,
     PostRevision,
@@ -66,29 +72,48 @@ def rewrite_events(texts, pattern, replacement):
     return changed
 
 
-def touch(thread):
-    """Mark the thread as changed now, so open pages, lists and the board pick the change up."""
-    Thread.update(changed_at=now()).where(Thread.id == thread.id).execute()
+def touch(thread, **changes):
+    """Make `changes` to the thread (if any) and mark it as changed now, so open pages, lists and the board pick the
+    change up."""
+    Thread.update(changed_at=now(), **changes).where(Thread.id == thread.id).execute()
+
+
+def create_thread(author, organisation_id, kind, title, visibility, created, moment, addressed_ids=()):
+    """A new thread holding one post (for the caller to write or move in), its conversation begun at `moment`, and
+    its addressees, each waited on from then. `author` is a person or their id."""
+    thread = Thread.create(
+        kind=kind,
+        title=title,
+        author=author,
+        organisation=organisation_id,
+        status="open" if kind in REQUEST_KINDS else None,
+        visibility=visibility,
+        created=created,
+        last_activity=moment,
+        changed_at=moment,
+        post_count=1,
+        waiting_since=moment if addressed_ids else None,
+    )
+    for organisation_id in addressed_ids:
+        ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
+    return thread
+
+
+def recount(*threads, moment=None):
+    """Count each thread's posts again, after posts moved into or out of it. With `moment`, its conversation changed
+    then (a reply came or went); without, it is left as it last was (a thread merged away)."""
+    for thread in threads:
+        changes = {Thread.post_count: Post.select(fn.COUNT(Post.id)).where(Post.thread == thread.id)}
+        if moment:
+            changes.update({Thread.last_activity: moment, Thread.changed_at: moment})
+        Thread.update(changes).where(Thread.id == thread.id).execute()
 
 
 def start_thread(author, kind, title, body, addressed_ids=(), visibility="all"):
     moment = now()
     addressed_ids = sorted(set(addressed_ids))
     with database.atomic():
-        thread = Thread.create(
-            kind=kind,
-            title=title,
-            author=author,
-            organisation=author.organisation_id,
-            status="open" if kind in ("need", "question") else None,
-            visibility=visibility,
-            created=moment,
-            last_activity=moment,
-            post_count=1,
-            waiting_since=moment if addressed_ids else None,
-        )
-        for organisation_id in addressed_ids:
-            ThreadAddressee.create(thread=thread, organisation=organisation_id, added=moment, waiting_since=moment)
+        thread = create_thread(author, author.organisation_id, kind, title, visibility, moment, moment, addressed_ids)
         post = Post.create(
             thread=thread,
             author=author,
@@ -240,7 +265,7 @@ def retitle(thread, editor, title):
         before = Thread.select(Thread.title).where(Thread.id == thread.id).scalar()
         if before == title:
             return False
-        Thread.update(title=title, changed_at=now()).where(Thread.id == thread.id).execute()
+        touch(thread, title=title)
         thread.title = title
         search.reindex_thread(thread)
         record("title_changed", editor, thread, before=before, after=title, by_steward=editor.id != thread.author_id)
@@ -339,8 +364,7 @@ def set_follow_up(thread, actor, day):
         before = Thread.select(Thread.follow_up_on).where(Thread.id == thread.id).scalar()
         if before == day:
             return
-        Thread.update(follow_up_on=day).where(Thread.id == thread.id).execute()
-        touch(thread)
+        touch(thread, follow_up_on=day)
         record("follow_up_set", actor, thread, before=before and before.isoformat(), after=day and day.isoformat())
 
 

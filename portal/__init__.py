@@ -126,6 +126,7 @@ def create_app(test_config=None):
         overrides,
         pages,
         people,
+        profiles,
         requests,
         search,
         threads,
@@ -147,6 +148,7 @@ def create_app(test_config=None):
         search,
         orgs,
         people,
+        profiles,
         account,
         pages,
     ):

@@ -6,7 +6,7 @@ permissions matrix (tests/test_permissions.py), which fails for a question it do
 
 from peewee import fn
 
-from .models import LIVE_STATUSES, Thread, ThreadAddressee
+from .models import LIVE_STATUSES, CycleOrganisation, LearningCycle, Thread, ThreadAddressee
 
 
 def is_steward(user):
@@ -140,3 +140,61 @@ def can_manage_organisations(user):
 def can_read_all_checkins(user):
     """Every organisation's check-ins side by side, and the nudge to those not yet in."""
     return is_steward(user)
+
+
+def can_see_cycle(user, cycle):
+    """As for threads: every partner, or when restricted the organisations involved (and the one that started it)
+    and the steward."""
+    return (
+        is_steward(user)
+        or cycle.visibility == "all"
+        or cycle.organisation_id == user.organisation_id
+        or user.organisation_id in cycle.involved_ids()
+    )
+
+
+def cycle_visible_filter(user):
+    """The query form of can_see_cycle, for every list of cycles."""
+    if is_steward(user):
+        return LearningCycle.id.is_null(False)
+    involved = CycleOrganisation.select(CycleOrganisation.id).where(
+        (CycleOrganisation.cycle == LearningCycle.id) & (CycleOrganisation.organisation == user.organisation_id)
+    )
+    return (
+        (LearningCycle.visibility == "all") | (LearningCycle.organisation == user.organisation_id) | fn.EXISTS(involved)
+    )
+
+
+def can_start_cycle(user):
+    """Any member, for their own organisation; the steward, for any."""
+    return user.is_authenticated
+
+
+def can_propose_cycle(user):
+    """A member may propose a cycle for the steward to take on (the steward starts one instead)."""
+    return user.is_authenticated and not is_steward(user)
+
+
+def can_edit_cycle(user, cycle):
+    """The steward, any; members of the organisation that started or proposed it, until a proposal is declined."""
+    return can_see_cycle(user, cycle) and (
+        is_steward(user) or (cycle.organisation_id == user.organisation_id and cycle.status != "declined")
+    )
+
+
+def can_add_cycle_entry(user, cycle):
+    """A dated update: the steward, and members of the organisations involved, once the cycle is under way."""
+    return (
+        can_see_cycle(user, cycle)
+        and cycle.status not in ("proposed", "declined")
+        and (
+            is_steward(user)
+            or cycle.organisation_id == user.organisation_id
+            or user.organisation_id in cycle.involved_ids()
+        )
+    )
+
+
+def can_decide_cycle_proposal(user, cycle):
+    """Accept a proposed cycle (it starts) or decline it with a reason the proposer sees: the steward's."""
+    return is_steward(user) and cycle.status == "proposed"

@@ -177,6 +177,19 @@ WRITTEN_AFTER = {
         "UPDATE \"user\" SET job_title = 'Housing options officer', work_phone = '0151 496 0411', "
         "show_email = TRUE WHERE id = 3",
     ],
+    "0019_learning_cycles": [
+        "INSERT INTO learning_cycle (id, title, organisation_id, author_id, noticed, noticed_html, trying, "
+        "trying_html, trying_by, learned, learned_html, changed, changed_html, status, review_on, visibility, "
+        "created, updated) VALUES (1, 'Direct referral into emergency beds', 1, 2, 'Turned away', "
+        "'<p>Turned away</p>', '', '', 'Outreach', '', '', '', '', 'trying', '2026-02-01', 'all', "
+        "'2026-01-10 09:00:00', '2026-01-10 09:00:00')",
+        "INSERT INTO cycle_organisation (id, cycle_id, organisation_id) VALUES (1, 1, 1), (2, 1, 2)",
+        "INSERT INTO cycle_thread (id, cycle_id, thread_id) VALUES (1, 1, 2)",
+        "INSERT INTO cycle_barrier (id, cycle_id, barrier_id) VALUES (1, 1, 1)",
+        "INSERT INTO cycle_entry (id, cycle_id, author_id, note, note_html, status_before, status_after, created) "
+        "VALUES (1, 1, 1, 'A month''s trial', '<p>A month&#39;s trial</p>', 'noticing', 'trying', "
+        "'2026-01-11 10:00:00')",
+    ],
 }
 
 
@@ -362,6 +375,11 @@ def starts_with_no_overrides(db):
     assert rows(db, "SELECT id FROM guard_override") == []
 
 
+def starts_with_no_learning_cycles(db):
+    for table in ("learning_cycle", "cycle_organisation", "cycle_thread", "cycle_barrier", "cycle_entry"):
+        assert rows(db, "SELECT id FROM %s" % table) == []
+
+
 PROMISES = {
     "0002_stewards_desk": starts_the_clocks_of_requests_already_open,
     "0003_notifications": gives_everyone_the_default_email_settings,
@@ -378,6 +396,7 @@ PROMISES = {
     "0014_guard_overrides": starts_with_no_overrides,
     "0015_organisation_contacts": gives_every_organisation_empty_contact_details,
     "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
+    "0019_learning_cycles": starts_with_no_learning_cycles,
 }
 
 

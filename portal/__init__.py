@@ -127,6 +127,7 @@ def create_app(test_config=None):
         overrides,
         pages,
         people,
+        profiles,
         requests,
         search,
         threads,
@@ -149,6 +150,7 @@ def create_app(test_config=None):
         search,
         orgs,
         people,
+        profiles,
         account,
         pages,
     ):

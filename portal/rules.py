@@ -63,9 +63,11 @@ def can_reopen(user, thread):
     return thread.is_request and thread.status in ("resolved", "closed") and speaks_for_asker(user, thread)
 
 
-def can_see_contact_cards(user):
-    """Who someone is (name, organisation, role) is for every partner: a mention links to it."""
-    return user.is_authenticated
+def can_see_person(user, person):
+    """Who someone is (name, job title, organisation) and the work contact details they chose to show are for every
+    partner, whoever the person is: a mention or a post's author links to it. Someone who has left stays, without
+    contact details, so that their posts still say who wrote them."""
+    return user.is_authenticated and person is not None
 
 
 def can_manage_people(user):

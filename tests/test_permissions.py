@@ -170,7 +170,7 @@ QUESTIONS = {
     "speaks_for_asker": (lambda threads: (threads["open"],), THE_ASKERS),
     "can_resolve": (lambda threads: (threads["open"],), THE_ASKERS),
     "can_reopen": (lambda threads: (threads["resolved"],), THE_ASKERS),
-    "can_see_contact_cards": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
+    "can_see_person": (lambda threads: (threads["open"].author,), expect(**dict.fromkeys(PEOPLE, True))),
     "can_manage_people": (lambda threads: (), STEWARD_ONLY),
     "can_review_kept_details": (lambda threads: (), STEWARD_ONLY),
     "can_tag_thread": (lambda threads: (threads["open"],), THE_ASKERS),

@@ -327,7 +327,7 @@ class OrganisationForm(FlaskForm):
         if re.search(r"[^\d\s()+,-]", field.data or ""):
             raise ValidationError("Use only digits, spaces, brackets, + and -, with commas between numbers")
         numbers = [guard.phone_numbers(part) for part in (field.data or "").split(",") if part.strip()]
-        if any(len(found) != 1 or not 10 <= len(found[0]) <= 11 for found in numbers):
+        if any(not whole_number(found) for found in numbers):
             raise ValidationError("Enter each number in full, like 0151 233 3000, with commas between numbers")
 
     def _unique(self, column, field, message):
@@ -336,6 +336,36 @@ class OrganisationForm(FlaskForm):
             taken = taken.where(Organisation.id != self.organisation.id)
         if taken.exists():
             raise ValidationError(message)
+
+
+def whole_number(found):
+    """One UK phone number, in full: what guard.phone_numbers found in a part of a field."""
+    return len(found) == 1 and 10 <= len(found[0]) <= 11
+
+
+class ContactDetailsForm(FlaskForm):
+    """A person's own work contact details, as partners see them on their page and their organisation's."""
+
+    job_title = StringField(
+        "Job title",
+        [Length(max=120, message="Keep the job title under 120 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="What you do, like “Housing options officer” or “Outreach team leader”.",
+    )
+    work_phone = StringField(
+        "Work phone",
+        [Length(max=40, message="Keep the phone number under 40 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="A work number only: never a personal mobile you would not give a partner.",
+    )
+    show_phone = BooleanField("Show my work phone to partners", default=True)
+    show_email = BooleanField("Show my work email to partners")
+
+    def validate_work_phone(self, field):
+        if not field.data:
+            return
+        if re.search(r"[^\d\s()+-]", field.data) or not whole_number(guard.phone_numbers(field.data)):
+            raise ValidationError("Enter one phone number in full, like 0151 496 0123")
 
 
 class PersonForm(FlaskForm):

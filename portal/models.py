@@ -80,6 +80,12 @@ class User(UserMixin, BaseModel):
     email_frequency = CharField(max_length=10, default="immediate")
     digest_hour = IntegerField(default=8)
     last_digest_at = DateTimeField(null=True)
+    # Work contact details the person chooses to show partners on /people/<id> (migration 0017 says why the
+    # defaults are what they are).
+    job_title = CharField(max_length=120, default="")
+    work_phone = CharField(max_length=40, default="")
+    show_email = BooleanField(default=False)
+    show_phone = BooleanField(default=True)
 
     @property
     def is_active(self):
@@ -96,6 +102,15 @@ class User(UserMixin, BaseModel):
     @classmethod
     def with_organisation(cls):
         return cls.select(cls, Organisation).join(Organisation)
+
+    @property
+    def shown_email(self):
+        """The work e-mail partners see, or "" (none for someone who has left)."""
+        return self.email if self.active and self.show_email else ""
+
+    @property
+    def shown_phone(self):
+        return self.work_phone if self.active and self.show_phone else ""
 
     @classmethod
     def stewards(cls):

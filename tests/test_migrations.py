@@ -173,6 +173,10 @@ WRITTEN_AFTER = {
         "UPDATE organisation SET phone = '0151 496 0400, 0151 496 0401', email = 'housing@riverside.example.org' "
         "WHERE id = 2",
     ],
+    "0017_people_contacts": [
+        "UPDATE \"user\" SET job_title = 'Housing options officer', work_phone = '0151 496 0411', "
+        "show_email = TRUE WHERE id = 3",
+    ],
     "0019_learning_cycles": [
         "INSERT INTO learning_cycle (id, title, organisation_id, author_id, noticed, noticed_html, trying, "
         "trying_html, trying_by, learned, learned_html, changed, changed_html, status, review_on, visibility, "
@@ -351,6 +355,13 @@ def gives_every_organisation_empty_contact_details(db):
     assert rows(db, "SELECT id, phone, email FROM organisation ORDER BY id") == [(n, "", "") for n in (1, 2, 3, 4)]
 
 
+def gives_everyone_a_hidden_email_and_no_contact_details(db):
+    people = rows(db, 'SELECT id, job_title, work_phone, show_email, show_phone FROM "user" ORDER BY id')
+    assert [(id, title, phone, bool(email), bool(shown)) for id, title, phone, email, shown in people] == [
+        (n, "", "", False, True) for n in (1, 2, 3, 4, 5)
+    ]
+
+
 def keeps_one_open_per_person_thread_and_hour(db):
     assert rows(db, "SELECT id, hour FROM read_log ORDER BY id") == [(1, "2026-01-09 10:00:00")]
     with pytest.raises(IntegrityError), db.atomic():
@@ -384,6 +395,7 @@ PROMISES = {
     "0013_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
     "0014_guard_overrides": starts_with_no_overrides,
     "0015_organisation_contacts": gives_every_organisation_empty_contact_details,
+    "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
     "0019_learning_cycles": starts_with_no_learning_cycles,
 }
 

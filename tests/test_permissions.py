@@ -170,7 +170,7 @@ QUESTIONS = {
     "speaks_for_asker": (lambda threads: (threads["open"],), THE_ASKERS),
     "can_resolve": (lambda threads: (threads["open"],), THE_ASKERS),
     "can_reopen": (lambda threads: (threads["resolved"],), THE_ASKERS),
-    "can_see_contact_cards": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
+    "can_see_person": (lambda threads: (threads["open"].author,), expect(**dict.fromkeys(PEOPLE, True))),
     "can_manage_people": (lambda threads: (), STEWARD_ONLY),
     "can_review_kept_details": (lambda threads: (), STEWARD_ONLY),
     "can_tag_thread": (lambda threads: (threads["open"],), THE_ASKERS),
@@ -185,7 +185,12 @@ QUESTIONS = {
     "can_manage_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_link_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_manage_organisations": (lambda threads: (), STEWARD_ONLY),
-    "can_read_all_checkins": (lambda threads: (), STEWARD_ONLY),
+    "can_read_checkins_side_by_side": (lambda threads: (), STEWARD_ONLY),
+    "can_read_past_checkins": (
+        lambda threads: (threads["open"].organisation,),
+        expect(**dict.fromkeys(PEOPLE, True)),
+    ),
+    "can_remind_about_checkins": (lambda threads: (), STEWARD_ONLY),
     "can_see_cycle": (lambda threads: (cycle(threads),), ALL_BUT_OUTSIDERS),
     "can_start_cycle": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
     "can_propose_cycle": (

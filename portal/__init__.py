@@ -324,6 +324,7 @@ def _add_template_helpers(app):
     app.jinja_env.globals.update(
         time_ago=display.time_ago,
         exact_time=display.exact_time,
+        month_name=display.month_name,
         kind_tag=display.kind_tag,
         status_tag=display.status_tag,
         may=rules,

@@ -137,8 +137,19 @@ def can_manage_organisations(user):
     return is_steward(user)
 
 
-def can_read_all_checkins(user):
-    """Every organisation's check-ins side by side, and the nudge to those not yet in."""
+def can_read_checkins_side_by_side(user):
+    """One month's check-ins of every organisation on one page: the steward's, to read across the partnership."""
+    return is_steward(user)
+
+
+def can_read_past_checkins(user, organisation):
+    """An organisation's check-ins, month by month. Every check-in is posted for all partners to read (an update
+    thread seen by everyone), so its history is every partner's to read too."""
+    return user.is_authenticated and organisation is not None
+
+
+def can_remind_about_checkins(user):
+    """Remind an organisation that has not sent this month's check-in."""
     return is_steward(user)
 
 

@@ -185,7 +185,12 @@ QUESTIONS = {
     "can_manage_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_link_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_manage_organisations": (lambda threads: (), STEWARD_ONLY),
-    "can_read_all_checkins": (lambda threads: (), STEWARD_ONLY),
+    "can_read_checkins_side_by_side": (lambda threads: (), STEWARD_ONLY),
+    "can_read_past_checkins": (
+        lambda threads: (threads["open"].organisation,),
+        expect(**dict.fromkeys(PEOPLE, True)),
+    ),
+    "can_remind_about_checkins": (lambda threads: (), STEWARD_ONLY),
     "can_see_cycle": (lambda threads: (cycle(threads),), ALL_BUT_OUTSIDERS),
     "can_start_cycle": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
     "can_propose_cycle": (

@@ -128,6 +128,7 @@ def create_app(test_config=None):
         people,
         requests,
         search,
+        services,
         threads,
     )
 
@@ -146,6 +147,7 @@ def create_app(test_config=None):
         learning,
         search,
         orgs,
+        services,
         people,
         account,
         pages,
@@ -320,6 +322,7 @@ def _add_template_helpers(app):
     app.jinja_env.globals.update(
         time_ago=display.time_ago,
         exact_time=display.exact_time,
+        long_date=display.long_date,
         kind_tag=display.kind_tag,
         status_tag=display.status_tag,
         may=rules,

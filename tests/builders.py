@@ -37,3 +37,12 @@ def make_thread(author, kind="update", title="A thread", body="What is happening
 
 def make_request(author, to, kind="need", **fields):
     return make_thread(author, kind=kind, to=to, **fields)
+
+
+def make_service(author, name="Crash pads", eligibility="People sleeping rough", referrers=("outreach",), **details):
+    from portal import services
+
+    fields = {"name": name, "offers": "Two crash pads", "areas": ["st-helens"], "capacity": "", "contact": "0151"}
+    fields.update({"status": "open", **details})
+    rule = services.Rule(eligibility=eligibility, referrers=list(referrers), refer_by=["phone"], hours="Any hour")
+    return services.add_service(author, author.organisation_id, fields, rule)

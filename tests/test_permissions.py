@@ -6,7 +6,7 @@ from portal import demo, rules
 from portal.lists.pages import visible_threads
 from portal.models import Post, Thread, User
 
-from .builders import make_org, make_request, make_steward, make_user
+from .builders import make_org, make_request, make_service, make_steward, make_user
 
 PEOPLE = ("asker", "addressee", "colleague", "outsider", "steward")
 
@@ -133,6 +133,13 @@ THE_ASKERS = expect(asker=True, colleague=True, addressee=False, outsider=False,
 ALL_BUT_OUTSIDERS = expect(asker=True, colleague=True, addressee=True, outsider=False, steward=True)
 
 
+EVERYONE = expect(**dict.fromkeys(PEOPLE, True))
+
+
+def askers_service(threads):
+    return make_service(threads["open"].author)
+
+
 def first_post(threads, name):
     return Post.get(Post.thread == threads[name].id)
 
@@ -173,6 +180,12 @@ QUESTIONS = {
     "can_link_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_manage_organisations": (lambda threads: (), STEWARD_ONLY),
     "can_read_all_checkins": (lambda threads: (), STEWARD_ONLY),
+    "can_see_services": (lambda threads: (), EVERYONE),
+    "can_add_service": (lambda threads: (), EVERYONE),
+    "can_edit_service": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_change_rule": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_confirm_service": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_cite_service": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
 }
 NOT_QUESTIONS = {"visible_filter"}  # the query form of can_see_thread: the test above checks that they agree
 

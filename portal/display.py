@@ -57,3 +57,9 @@ def kind_tag(kind):
 
 def status_tag(status):
     return STATUS_TAGS[status] if status else ""
+
+
+def month_name(month):
+    """ "2026-12" -> "December 2026"."""
+    year, number = month.split("-")
+    return "%s %s" % (MONTHS[int(number)], year)

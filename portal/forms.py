@@ -38,6 +38,7 @@ from .models import (
     AREAS,
     BARRIER_STATUSES,
     CLOSE_REASONS,
+    CYCLE_STEPS,
     EMAIL_FREQUENCIES,
     ORG_KINDS,
     REFER_BY,
@@ -46,6 +47,7 @@ from .models import (
     SERVICE_STATUSES,
     THREAD_KINDS,
     VISIBILITIES,
+    Barrier,
     Organisation,
     Theme,
     Thread,
@@ -329,7 +331,7 @@ class OrganisationForm(FlaskForm):
         if re.search(r"[^\d\s()+,-]", field.data or ""):
             raise ValidationError("Use only digits, spaces, brackets, + and -, with commas between numbers")
         numbers = [guard.phone_numbers(part) for part in (field.data or "").split(",") if part.strip()]
-        if any(len(found) != 1 or not 10 <= len(found[0]) <= 11 for found in numbers):
+        if any(not whole_number(found) for found in numbers):
             raise ValidationError("Enter each number in full, like 0151 233 3000, with commas between numbers")
 
     def _unique(self, column, field, message):
@@ -338,6 +340,36 @@ class OrganisationForm(FlaskForm):
             taken = taken.where(Organisation.id != self.organisation.id)
         if taken.exists():
             raise ValidationError(message)
+
+
+def whole_number(found):
+    """One UK phone number, in full: what guard.phone_numbers found in a part of a field."""
+    return len(found) == 1 and 10 <= len(found[0]) <= 11
+
+
+class ContactDetailsForm(FlaskForm):
+    """A person's own work contact details, as partners see them on their page and their organisation's."""
+
+    job_title = StringField(
+        "Job title",
+        [Length(max=120, message="Keep the job title under 120 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="What you do, like “Housing options officer” or “Outreach team leader”.",
+    )
+    work_phone = StringField(
+        "Work phone",
+        [Length(max=40, message="Keep the phone number under 40 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="A work number only: never a personal mobile you would not give a partner.",
+    )
+    show_phone = BooleanField("Show my work phone to partners", default=True)
+    show_email = BooleanField("Show my work email to partners")
+
+    def validate_work_phone(self, field):
+        if not field.data:
+            return
+        if re.search(r"[^\d\s()+-]", field.data) or not whole_number(guard.phone_numbers(field.data)):
+            raise ValidationError("Enter one phone number in full, like 0151 496 0123")
 
 
 class PersonForm(FlaskForm):
@@ -748,3 +780,123 @@ class ServiceForm(FlaskForm):
     def validate_organisation(self, field):
         if field.data not in {value for value, _ in field.choices}:
             raise ValidationError("Choose one of the organisations listed")
+
+
+class DayField(StringField):
+    """A date (a date input, typed as 2027-01-31), or None when left empty; what was typed is kept on an error."""
+
+    def process_formdata(self, valuelist):
+        self.typed = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if self.typed:
+            try:
+                self.data = date.fromisoformat(self.typed)
+            except ValueError:
+                raise ValueError("Enter a real date, for example 2027-01-31") from None
+            if not date(2000, 1, 1) <= self.data <= date(2099, 12, 31):
+                self.data = None
+                raise ValueError("Enter a date between 2000 and 2099")
+
+    def _value(self):
+        if getattr(self, "typed", None) is not None:
+            return self.typed
+        return self.data.isoformat() if self.data else ""
+
+
+class ThreadNumbers(StringField):
+    """Thread numbers, separated by commas or spaces ("#12, 40"): `data` is the list of ids."""
+
+    def process_formdata(self, valuelist):
+        self.typed = (valuelist[0] if valuelist else "").strip()
+        parts = [part for part in re.split(r"[\s,]+", self.typed) if part]
+        ids = [id_from(part) for part in parts[:50]]
+        if None in ids or len(parts) > 50:
+            self.data = []
+            raise ValueError("Enter thread numbers separated by commas, for example 12, 40 (at most 50)")
+        self.data = list(dict.fromkeys(ids))
+
+    def _value(self):
+        if getattr(self, "typed", None) is not None:
+            return self.typed
+        return ", ".join(str(i) for i in self.data or [])
+
+
+class CycleForm(FlaskForm):
+    title = StringField(
+        "Title",
+        [DataRequired("Give the cycle a title"), Length(max=200, message="Keep the title under 200 characters")],
+        filters=[one_line],
+        description="What you are learning about, e.g. “Direct referral into crash pads for outreach”.",
+    )
+    noticed = TextAreaField(
+        "What we noticed",
+        [DataRequired("Say what you noticed"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="What is happening that made you want to learn about it. You can use Markdown.",
+    )
+    threads = ThreadNumbers(
+        "Threads and check-ins it comes from",
+        description="Their numbers (in the thread's address), separated by commas. Optional.",
+    )
+    barriers = CheckboxList("System barriers it works on", coerce=int, invalid="Choose from the barriers listed")
+    trying = TextAreaField("What we are trying", [Length(max=MAX_BODY)], filters=[stripped])
+    trying_by = StringField(
+        "Who is trying it", [Length(max=200)], filters=[one_line], description="Organisations or teams, in words."
+    )
+    trying_from = DayField("Trying it from", description="For example 2027-01-31.")
+    learned = TextAreaField("What we learned", [Length(max=MAX_BODY)], filters=[stripped])
+    changed = TextAreaField(
+        "What changed in the system", [Length(max=MAX_BODY)], filters=[stripped], description="A rule, a route, a role."
+    )
+    changed_on = DayField("The change took effect on", description="For example 2027-01-31. Optional.")
+    review_on = DayField("Next review", description="When to come back to it, for example 2027-01-31.")
+    organisations = CheckboxList(
+        "Organisations involved",
+        coerce=int,
+        invalid="Choose from the organisations listed",
+        description="Your own organisation is always involved.",
+    )
+    visibility = Radios(
+        "Who can see it",
+        choices={"all": "Every partner", "restricted": "Only the organisations involved and the systems steward"},
+        default="all",
+        validators=[InputRequired("Choose who can see it")],
+        invalid="Choose who can see it",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations.choices = {o.id: o.name for o in Organisation.by_name()}
+        self.barriers.choices = {
+            b.id: b.title for b in Barrier.select(Barrier.id, Barrier.title).order_by(Barrier.title)
+        }
+
+    def fields(self):
+        """What portal.cycles saves of the form."""
+        names = ("title", "noticed", "trying", "trying_by", "trying_from", "learned", "changed", "changed_on")
+        return {name: self[name].data for name in names + ("review_on", "visibility")}
+
+
+class CycleEntryForm(FlaskForm):
+    note = TextAreaField(
+        "What happened",
+        [DataRequired("Write what happened"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="What was tried, seen or decided. You can use Markdown.",
+    )
+    status = SelectField("Status", choices={"": "Keep the status as it is", **CYCLE_STEPS}, default="")
+    review_on = DayField("Next review", description="Optional: a new review date, for example 2027-01-31.")
+
+
+class CycleDecisionForm(FlaskForm):
+    decision = Radios(
+        "Your decision",
+        choices={"accept": "Accept: start the cycle", "decline": "Decline, with a reason the proposer sees"},
+        validators=[InputRequired("Choose to accept or decline")],
+        invalid="Choose to accept or decline",
+    )
+    reason = TextAreaField("Reason", [Length(max=500)], filters=[stripped])
+
+    def validate_reason(self, field):
+        if self.decision.data == "decline" and not field.data:
+            raise ValidationError("Say why you are declining it")

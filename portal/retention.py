@@ -13,6 +13,7 @@ from .models import (
     LIVE_STATUSES,
     REQUEST_KINDS,
     BarrierThread,
+    CycleThread,
     Event,
     GuardOverride,
     InboundMessage,
@@ -52,7 +53,16 @@ def remove(thread):
         posts = Post.select(Post.id).where(Post.thread == thread.id)
         PostRevision.delete().where(PostRevision.post.in_(posts)).execute()
         GuardOverride.delete().where((GuardOverride.thread == thread.id) | GuardOverride.post.in_(posts)).execute()
-        for model in (Notification, ReadLog, ThreadRead, Watch, ThreadAddressee, ThreadTheme, BarrierThread):
+        for model in (
+            Notification,
+            ReadLog,
+            ThreadRead,
+            Watch,
+            ThreadAddressee,
+            ThreadTheme,
+            BarrierThread,
+            CycleThread,
+        ):
             model.delete().where(model.thread == thread.id).execute()
         ThreadLink.delete().where((ThreadLink.first == thread.id) | (ThreadLink.second == thread.id)).execute()
         for event in Event.select(Event.id, Event.data).where(Event.thread == thread.id):

@@ -1,0 +1,207 @@
+"""Learning cycles: starting, proposing, editing, entries and the steward's decision, through the HTTP client."""
+
+from datetime import date, timedelta
+
+import pytest
+from playhouse.test_utils import count_queries
+
+from portal import clock
+from portal.models import Barrier, CycleEntry, CycleOrganisation, CycleThread, Event, LearningCycle
+
+from .builders import make_cycle, make_org, make_request, make_steward, make_thread, make_user
+
+
+@pytest.fixture
+def charity():
+    return make_org("Hope Street")
+
+
+@pytest.fixture
+def council():
+    return make_org("Riverside Council", kind="local_authority")
+
+
+def test_a_member_starts_a_cycle_for_their_organisation_with_its_links(as_person, charity, council):
+    member = make_user(charity)
+    thread = make_request(member, [council], title="Crash pad turned away")
+    barrier = Barrier.create(title="Crash pads held for another group")
+    client = as_person(member)
+    assert client.get("/cycles/new").status_code == 200
+    response = client.post(
+        "/cycles/new",
+        data={
+            "title": "Direct referral for outreach",
+            "noticed": "Outreach **turned away** <script>x</script>",
+            "threads": "#%d" % thread.id,
+            "barriers": [str(barrier.id)],
+            "organisations": [str(council.id)],
+            "trying_from": "2026-11-02",
+            "review_on": "2026-12-01",
+            "visibility": "all",
+            "action": "start",
+        },
+    )
+    assert response.status_code == 303
+    cycle = LearningCycle.get()
+    assert cycle.status == "noticing" and cycle.organisation_id == charity.id
+    assert "<strong>turned away</strong>" in cycle.noticed_html and "<script>" not in cycle.noticed_html
+    assert cycle.trying_from == date(2026, 11, 2) and cycle.review_on == date(2026, 12, 1)
+    assert {r.organisation_id for r in CycleOrganisation.select()} == {charity.id, council.id}
+    assert [r.thread_id for r in CycleThread.select()] == [thread.id]
+    assert Event.get(Event.action == "cycle_started").data["cycle"] == cycle.id
+    page = client.get(response.headers["Location"]).text
+    assert "Direct referral for outreach" in page and "Crash pad turned away" in page
+    assert "Crash pads held for another group" in page and "Riverside Council" in page
+
+
+def test_a_wrong_form_keeps_the_input_and_says_what_is_wrong(as_person, charity, council):
+    member = make_user(charity)
+    hidden = make_request(make_user(council), [], title="Not yours", visibility="restricted")
+    response = as_person(member).post(
+        "/cycles/new",
+        data={
+            "title": "Kept title",
+            "noticed": "",
+            "threads": "%d" % hidden.id,
+            "review_on": "2026-13-45",
+            "visibility": "all",
+        },
+    )
+    assert response.status_code == 422
+    assert "Kept title" in response.text and "Say what you noticed" in response.text
+    assert "Enter a real date" in response.text and "2026-13-45" in response.text
+    assert LearningCycle.select().count() == 0
+    response = as_person(member).post(
+        "/cycles/new", data={"title": "T", "noticed": "N", "threads": "%d" % hidden.id, "visibility": "all"}
+    )
+    assert response.status_code == 422 and "There is no thread #%d that you can see" % hidden.id in response.text
+    for nonsense in ("abc", "1" * 40, ", ".join(["1"] * 60)):
+        data = {"title": "T", "noticed": "N", "threads": nonsense, "visibility": "all"}
+        assert as_person(member).post("/cycles/new", data=data).status_code == 422
+
+
+def test_a_member_proposes_and_the_steward_declines_with_a_reason_the_proposer_sees(as_person, charity):
+    member, steward = make_user(charity), make_steward()
+    response = as_person(member).post(
+        "/cycles/new", data={"title": "Ask every council", "noticed": "N", "visibility": "all", "action": "propose"}
+    )
+    cycle = LearningCycle.get()
+    assert response.status_code == 303 and cycle.status == "proposed"
+    assert "Accept or decline" not in as_person(member).get("/cycles/%d" % cycle.id).text
+    assert as_person(member).post("/cycles/%d/decision" % cycle.id, data={"decision": "accept"}).status_code == 403
+    boss = as_person(steward)
+    missing_reason = boss.post("/cycles/%d/decision" % cycle.id, data={"decision": "decline"})
+    assert missing_reason.status_code == 422 and "Say why you are declining it" in missing_reason.text
+    boss.post("/cycles/%d/decision" % cycle.id, data={"decision": "decline", "reason": "The region does this already"})
+    assert LearningCycle.get().status == "declined"
+    assert "The region does this already" in as_person(member).get("/cycles/%d" % cycle.id).text
+    assert Event.get(Event.action == "cycle_declined").data["reason"] == "The region does this already"
+    # a decided proposal cannot be decided again
+    assert boss.post("/cycles/%d/decision" % cycle.id, data={"decision": "accept"}).status_code == 403
+
+
+def test_the_steward_accepts_a_proposal_and_it_starts(as_person, charity):
+    cycle = make_cycle(make_user(charity), propose=True)
+    response = as_person(make_steward()).post("/cycles/%d/decision" % cycle.id, data={"decision": "accept"})
+    assert response.status_code == 303 and LearningCycle.get().status == "noticing"
+
+
+def test_entries_are_dated_move_the_status_and_set_the_next_review(as_person, charity, council):
+    member = make_user(council)
+    cycle = make_cycle(make_user(charity), organisations=[council])
+    client = as_person(member)
+    response = client.post(
+        "/cycles/%d/entries" % cycle.id, data={"note": "A month's trial", "status": "trying", "review_on": "2027-01-04"}
+    )
+    assert response.status_code == 303
+    cycle = LearningCycle.get()
+    assert cycle.status == "trying" and cycle.review_on == date(2027, 1, 4)
+    entry = CycleEntry.get()
+    assert (entry.status_before, entry.status_after) == ("noticing", "trying")
+    client.post("/cycles/%d/entries" % cycle.id, data={"note": "It stuck", "status": "embedded"})
+    assert LearningCycle.get().embedded_at is not None
+    assert [e.data["after"] for e in Event.select().where(Event.action == "cycle_entry").order_by(Event.id)] == [
+        "trying",
+        "embedded",
+    ]
+    page = client.get("/cycles/%d" % cycle.id).text
+    assert "Noticing → Trying" in page and "Trying → Embedded" in page
+    empty = client.post("/cycles/%d/entries" % cycle.id, data={"note": "", "status": "nonsense"})
+    assert empty.status_code == 422 and "Write what happened" in empty.text
+
+
+def test_editing_keeps_the_organisation_that_started_it(as_person, charity, council):
+    member = make_user(charity)
+    cycle = make_cycle(member, organisations=[council])
+    client = as_person(member)
+    form = client.get("/cycles/%d/edit" % cycle.id)
+    assert form.status_code == 200 and "Direct referral into crash pads" in form.text
+    response = client.post(
+        "/cycles/%d/edit" % cycle.id,
+        data={"title": "Renamed", "noticed": "N", "learned": "It works", "visibility": "restricted"},
+    )
+    assert response.status_code == 303
+    cycle = LearningCycle.get()
+    assert cycle.title == "Renamed" and cycle.learned_html == "<p>It works</p>\n" and cycle.visibility == "restricted"
+    assert {r.organisation_id for r in CycleOrganisation.select()} == {charity.id}
+    assert Event.get(Event.action == "cycle_edited").data == {
+        "cycle": cycle.id,
+        "before": "Direct referral into crash pads",
+        "after": "Renamed",
+    }
+
+
+def test_wrong_ids_are_404_and_a_restricted_cycle_is_404_to_outsiders(as_person, charity, council):
+    cycle = make_cycle(make_user(charity), organisations=[council], visibility="restricted", title="Quiet one")
+    outsider = as_person(make_user(make_org()))
+    for path in ("/cycles/%d" % cycle.id, "/cycles/%d/edit" % cycle.id, "/cycles/999999", "/cycles/99999999999"):
+        assert outsider.get(path).status_code == 404
+    assert outsider.post("/cycles/%d/entries" % cycle.id, data={"note": "x"}).status_code == 404
+    assert "Quiet one" not in outsider.get("/cycles").text
+    assert "Quiet one" in as_person(make_user(council)).get("/cycles").text
+
+
+def test_the_list_filters_by_status_and_words_and_pages(as_person, charity):
+    member = make_user(charity)
+    for number in range(7):
+        make_cycle(member, title="Cycle %d" % number)
+    make_cycle(member, title="Crash pads", propose=True)
+    client = as_person(member)
+    first = client.get("/cycles").text
+    assert "Crash pads" in first and "Next page" in first
+    proposed = client.get("/cycles?status=proposed").text
+    assert "Crash pads" in proposed and "Cycle 3" not in proposed
+    found = client.get("/cycles?q=crash").text
+    assert "Crash pads" in found and "Cycle 3" not in found
+    assert client.get("/cycles?status=nonsense&page=x").status_code == 200
+
+
+def test_the_list_costs_the_same_queries_for_one_cycle_or_a_full_page(as_person, charity, council):
+    member = make_user(charity)
+    make_cycle(member, organisations=[council])
+    client = as_person(member)
+
+    def queries(path):
+        with count_queries() as counted:
+            assert client.get(path).status_code == 200
+        return counted.count
+
+    few = queries("/cycles")
+    for number in range(12):
+        make_cycle(member, title="More %d" % number, organisations=[council, make_org()])
+    assert queries("/cycles") == few <= 6
+    cycle = make_cycle(member, threads=[make_thread(member)], organisations=[council])
+    one = queries("/cycles/%d" % cycle.id)
+    for number in range(5):
+        client.post("/cycles/%d/entries" % cycle.id, data={"note": "Entry %d" % number})
+    assert queries("/cycles/%d" % cycle.id) == one <= 6
+
+
+def test_an_overdue_review_is_flagged(as_person, charity):
+    member = make_user(charity)
+    today = clock.in_london(clock.now()).date()
+    make_cycle(member, title="Late one", review_on=today - timedelta(days=2))
+    make_cycle(member, title="On time", review_on=today + timedelta(days=2))
+    page = as_person(member).get("/cycles").text
+    assert page.count("Review overdue") == 1
+    assert page.index("Review overdue") > page.index("Late one") or page.index("Review overdue") < page.index("On time")

@@ -130,6 +130,7 @@ def create_app(test_config=None):
         profiles,
         requests,
         search,
+        services,
         threads,
     )
 
@@ -149,6 +150,7 @@ def create_app(test_config=None):
         cycles,
         search,
         orgs,
+        services,
         people,
         profiles,
         account,
@@ -324,6 +326,7 @@ def _add_template_helpers(app):
     app.jinja_env.globals.update(
         time_ago=display.time_ago,
         exact_time=display.exact_time,
+        long_date=display.long_date,
         month_name=display.month_name,
         kind_tag=display.kind_tag,
         status_tag=display.status_tag,

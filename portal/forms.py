@@ -35,12 +35,16 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import guard, overrides
 from .models import (
+    AREAS,
     BARRIER_STATUSES,
     CLOSE_REASONS,
     CYCLE_STEPS,
     EMAIL_FREQUENCIES,
     ORG_KINDS,
+    REFER_BY,
+    REFERRERS,
     ROLES,
+    SERVICE_STATUSES,
     THREAD_KINDS,
     VISIBILITIES,
     Barrier,
@@ -640,6 +644,14 @@ class FollowUpForm(ActionForm):
 class AddresseeForm(ActionForm):
     organisation = StringField()
 
+    def validate_effective_from(self, field):
+        self.effective_day = None
+        if field.data:
+            try:
+                self.effective_day = date.fromisoformat(field.data)
+            except ValueError:
+                raise ValidationError("Give the date as year-month-day, like 2026-03-01") from None
+
     def validate_organisation(self, field):
         organisation_id = id_from(field.data)
         self.chosen = Organisation.get_or_none(Organisation.id == organisation_id) if organisation_id else None
@@ -687,6 +699,87 @@ class SplitForm(ActionForm):
     message = "Choose a kind and give the new thread a title (under 200 characters)."
     kind = StringField(validators=[AnyOf(THREAD_KINDS, message=message)])
     title = StringField(filters=[one_line], validators=[DataRequired(message), Length(max=200, message=message)])
+
+
+def id_list(text):
+    """Numbers typed as "12, #15 16": the ids, or None when one of them cannot be an id."""
+    words = (text or "").replace(",", " ").split()
+    ids = [id_from(word) for word in words[:50]]
+    return None if None in ids else list(dict.fromkeys(ids))
+
+
+class IdList(StringField):
+    def pre_validate(self, form):
+        if id_list(self.data) is None:
+            raise ValidationError("Give thread or barrier numbers only, separated by commas, like 12, 15")
+
+    @property
+    def ids(self):
+        return id_list(self.data) or []
+
+
+class ServiceForm(FlaskForm):
+    organisation = SelectField("Organisation", coerce=int, validate_choice=False)
+    name = StringField(
+        "Name of the service",
+        [DataRequired("Give the service a name"), Length(max=200)],
+        filters=[one_line],
+        description="For example “Crash pads and sit-up beds”.",
+    )
+    offers = TextAreaField(
+        "What it offers",
+        [DataRequired("Say what the service offers"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="You can use Markdown.",
+    )
+    eligibility = TextAreaField(
+        "Who it is for",
+        [DataRequired("Say who the service is for"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="The eligibility rule, in plain words. Changing it makes a new version of the rule.",
+    )
+    referrers = CheckboxList(
+        "Who may refer", choices=REFERRERS, invalid="Choose from the options listed", validators=[Optional()]
+    )
+    refer_by = CheckboxList("How to refer", choices=REFER_BY, invalid="Choose from the options listed")
+    hours = StringField("Hours for referrals", [Length(max=200)], filters=[one_line])
+    areas = CheckboxList("Local authority areas it covers", choices=AREAS, invalid="Choose from the areas listed")
+    capacity = TextAreaField("Capacity notes", [Length(max=2000)], filters=[stripped])
+    contact = StringField(
+        "Work contact", [Length(max=300)], filters=[one_line], description="A team phone line or inbox, not a client's."
+    )
+    status = Radios("Status", choices=SERVICE_STATUSES, default="open")
+    effective_from = StringField(
+        "The rule takes effect from",
+        filters=[stripped],
+        description="A date like 2026-03-01. Leave empty for today.",
+    )
+    why = TextAreaField(
+        "Why the rule changed",
+        [Length(max=2000)],
+        filters=[stripped],
+        description="Needed when you change who it is for or how to refer.",
+    )
+    threads = IdList(
+        "Threads that led to the change", filters=[stripped], description="Thread numbers, e.g. 12, 15 (optional)."
+    )
+    barriers = IdList("Barriers that led to the change", filters=[stripped], description="Barrier numbers (optional).")
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = organisations or []
+
+    def validate_effective_from(self, field):
+        self.effective_day = None
+        if field.data:
+            try:
+                self.effective_day = date.fromisoformat(field.data)
+            except ValueError:
+                raise ValidationError("Give the date as year-month-day, like 2026-03-01") from None
+
+    def validate_organisation(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of the organisations listed")
 
 
 class DayField(StringField):

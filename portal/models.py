@@ -599,6 +599,106 @@ class BarrierLog(BaseModel):
         indexes = ((("barrier", "created"), False), (("created",), False))
 
 
+SERVICE_STATUSES = {"open": "Open", "paused": "Paused", "closed": "Closed"}
+# The region's six local authority areas, fixed: a service covers some of them (stored as ",liverpool,sefton,").
+AREAS = {
+    "liverpool": "Liverpool",
+    "sefton": "Sefton",
+    "knowsley": "Knowsley",
+    "st-helens": "St Helens",
+    "wirral": "Wirral",
+    "halton": "Halton",
+}
+REFERRERS = {
+    "self": "The person themselves",
+    "outreach": "Outreach",
+    "partner": "Any partner",
+    "council": "Only the council",
+}
+REFER_BY = {"phone": "Phone", "email": "E-mail", "form": "Form"}
+
+
+def as_set(codes):
+    """Codes kept in one column, bracketed by commas so that one code is found with LIKE '%,code,%'."""
+    return "," + ",".join(codes) + "," if codes else ""
+
+
+def from_set(text):
+    return [code for code in (text or "").split(",") if code]
+
+
+class Service(BaseModel):
+    """What an organisation offers, for whom and how to refer: kept by its own members (and the steward). Who it is
+    for and how to refer live in its rule versions; `rule_number` is the current one's, kept by services.py."""
+
+    organisation = ForeignKeyField(Organisation, backref="services")
+    name = CharField(max_length=200)
+    offers = TextField(default="")
+    offers_html = TextField(default="")
+    areas = CharField(max_length=200, default="")
+    capacity = TextField(default="")
+    contact = CharField(max_length=300, default="")
+    status = CharField(max_length=10, default="open")
+    rule_number = IntegerField(default=0)
+    confirmed_by = ForeignKeyField(User, null=True)
+    confirmed_at = DateTimeField(default=now)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("organisation", "name"), False), (("confirmed_at",), False))
+
+    @property
+    def area_names(self):
+        return [AREAS[code] for code in from_set(self.areas) if code in AREAS]
+
+    @property
+    def status_label(self):
+        return SERVICE_STATUSES[self.status]
+
+
+class RuleVersion(BaseModel):
+    """One version of a service's rule: who it is for and how to refer, from a date, with why it changed."""
+
+    service = ForeignKeyField(Service, backref="rule_versions", index=False)  # the unique index below leads with it
+    number = IntegerField()
+    eligibility = TextField()
+    eligibility_html = TextField()
+    referrers = CharField(max_length=100, default="")
+    refer_by = CharField(max_length=100, default="")
+    hours = CharField(max_length=200, default="")
+    effective_from = DateField()
+    why = TextField(default="")
+    author = ForeignKeyField(User)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("service", "number"), True), (("created",), False))
+
+    @property
+    def referrer_names(self):
+        return [REFERRERS[code] for code in from_set(self.referrers) if code in REFERRERS]
+
+    @property
+    def refer_by_names(self):
+        return [REFER_BY[code] for code in from_set(self.refer_by) if code in REFER_BY]
+
+
+class RuleLink(BaseModel):
+    """A thread or a barrier that led to a rule version."""
+
+    rule = ForeignKeyField(RuleVersion, backref="links")
+    thread = ForeignKeyField(Thread, null=True)
+    barrier = ForeignKeyField(Barrier, null=True)
+
+
+class Citation(BaseModel):
+    """A post that cites a service's rule, as it was in that version."""
+
+    post = ForeignKeyField(Post, unique=True)
+    rule = ForeignKeyField(RuleVersion, backref="citations")
+    created = DateTimeField(default=now)
+
+
 CYCLE_STATUSES = {
     "proposed": "Proposed",
     "noticing": "Noticing",
@@ -727,6 +827,10 @@ TABLES = [
     InboundMessage,
     PasswordResetRequest,
     GuardOverride,
+    Service,
+    RuleVersion,
+    RuleLink,
+    Citation,
     LearningCycle,
     CycleOrganisation,
     CycleThread,

@@ -142,6 +142,40 @@ def can_read_checkins_side_by_side(user):
     return is_steward(user)
 
 
+def can_see_services(user):
+    """The services directory, each service and its rule's history are for every signed-in member."""
+    return user.is_authenticated
+
+
+def can_add_service(user):
+    """Members add services for their own organisation; the steward for any."""
+    return user.is_authenticated
+
+
+def _keeps_service(user, service):
+    return is_steward(user) or service.organisation_id == user.organisation_id
+
+
+def can_edit_service(user, service):
+    """A service is kept by its organisation's own members; the steward can edit any."""
+    return _keeps_service(user, service)
+
+
+def can_change_rule(user, service):
+    """Who a service is for and how to refer: a new version, by its keepers."""
+    return _keeps_service(user, service)
+
+
+def can_confirm_service(user, service):
+    """ "Still right? Confirm as it is": its keepers."""
+    return _keeps_service(user, service)
+
+
+def can_cite_service(user, thread):
+    """Citing a service's current rule in a reply to a need or question."""
+    return thread.is_request and can_reply(user, thread)
+
+
 def can_read_past_checkins(user, organisation):
     """An organisation's check-ins, month by month. Every check-in is posted for all partners to read (an update
     thread seen by everyone), so its history is every partner's to read too."""

@@ -39,6 +39,15 @@ def make_request(author, to, kind="need", **fields):
     return make_thread(author, kind=kind, to=to, **fields)
 
 
+def make_service(author, name="Crash pads", eligibility="People sleeping rough", referrers=("outreach",), **details):
+    from portal import services
+
+    fields = {"name": name, "offers": "Two crash pads", "areas": ["st-helens"], "capacity": "", "contact": "0151"}
+    fields.update({"status": "open", **details})
+    rule = services.Rule(eligibility=eligibility, referrers=list(referrers), refer_by=["phone"], hours="Any hour")
+    return services.add_service(author, author.organisation_id, fields, rule)
+
+
 def make_cycle(author, title="Direct referral into crash pads", organisations=(), threads=(), barriers=(), **fields):
     """A learning cycle started by `author` for their organisation, through portal.cycles."""
     from portal import cycles

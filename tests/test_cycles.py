@@ -1,6 +1,6 @@
 """Learning cycles: starting, proposing, editing, entries and the steward's decision, through the HTTP client."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -205,3 +205,122 @@ def test_an_overdue_review_is_flagged(as_person, charity):
     page = as_person(member).get("/cycles").text
     assert page.count("Review overdue") == 1
     assert page.index("Review overdue") > page.index("Late one") or page.index("Review overdue") < page.index("On time")
+
+
+def test_reviews_due_are_on_the_stewards_desk_with_the_overdue_flagged_at_no_extra_query(as_person, charity, council):
+    member, steward = make_user(charity), make_steward()
+    make_request(member, [council])
+    today = clock.in_london(clock.now()).date()
+    make_cycle(member, title="Late review", review_on=today - timedelta(days=3))
+    make_cycle(member, title="Soon review", review_on=today + timedelta(days=5))
+    make_cycle(member, title="Far review", review_on=today + timedelta(days=60))
+    embedded = make_cycle(member, title="Done review", review_on=today - timedelta(days=3))
+    LearningCycle.update(status="embedded").where(LearningCycle.id == embedded.id).execute()
+    page = as_person(steward).get("/").text
+    desk = page.split("Learning cycles to review")[1].split("</ul>")[0]
+    assert desk.index("Late review") < desk.index("Review overdue") < desk.index("Soon review")
+    assert "Far review" not in desk and "Done review" not in desk and desk.count("Review overdue") == 1
+    assert "Riverside Council" in page  # still who requests wait on, from the same query
+    assert "Learning cycles to review" not in as_person(member).get("/").text
+
+
+def test_reviews_due_come_in_the_stewards_digest_with_the_overdue_flagged(charity):
+    from portal import schedule
+    from portal.models import Outbox
+
+    two_days_ago = clock.now() - timedelta(days=2)
+    steward = make_steward(created=two_days_ago)
+    member = make_user(charity, created=two_days_ago, email_frequency="daily")
+    today = clock.in_london(clock.now()).date()
+    make_cycle(member, title="Late review", review_on=today - timedelta(days=3))
+    make_cycle(member, title="Today review", review_on=today)
+    make_cycle(member, title="Later review", review_on=today + timedelta(days=3))
+    Outbox.delete().execute()
+    schedule.digests()
+    mails = list(Outbox.select().where(Outbox.to_address == steward.email))
+    assert len(mails) == 1 and mails[0].subject == "Partner portal: 2 learning cycle reviews due"
+    text = mails[0].text
+    assert "Late review (REVIEW OVERDUE since" in text and "Today review (review on" in text
+    assert "Later review" not in text and "/cycles/" in text
+    assert "review overdue</strong>" in mails[0].html
+    assert not Outbox.select().where(Outbox.to_address == member.email).exists()  # the stewards' only
+
+
+def test_a_cycle_shows_on_the_threads_and_barriers_it_links_to_those_who_may_see_it(as_person, charity, council):
+    member = make_user(charity)
+    thread = make_request(member, [council], title="Crash pad")
+    barrier = Barrier.create(title="Crash pads held back")
+    make_cycle(member, title="Open cycle", threads=[thread], barriers=[barrier])
+    make_cycle(member, title="Quiet cycle", threads=[thread], barriers=[barrier], visibility="restricted")
+    outsider, insider = as_person(make_user(make_org())), as_person(make_user(council))
+    for path in ("/threads/%d" % thread.id, "/barriers/%d" % barrier.id):
+        seen = outsider.get(path).text
+        assert "Open cycle" in seen and "Quiet cycle" not in seen, path
+        assert "Quiet cycle" in as_person(member).get(path).text, path
+        assert "Open cycle" in insider.get(path).text, path
+
+
+def test_search_finds_cycles_with_every_word_that_the_person_may_see(as_person, charity, council):
+    member = make_user(charity)
+    make_cycle(member, title="Crash pads for outreach", learned="Referral on the night works")
+    make_cycle(member, title="Crash pads quietly", visibility="restricted")
+    outsider = as_person(make_user(make_org()))
+    found = outsider.get("/search?q=crash+night").text
+    assert "Learning cycles with" in found and "Crash pads for outreach" in found and "quietly" not in found
+    assert "Crash pads quietly" in as_person(member).get("/search?q=crash").text
+    assert "Learning cycles with" not in outsider.get("/search?q=aubergine").text
+
+
+def test_the_monthly_report_has_the_cycles_started_and_reviewed_in_the_month(as_person, charity, council):
+    member = make_user(charity)
+    with clock.fixed_at(datetime(2026, 10, 20, 12)):
+        older = make_cycle(member, title="October cycle")
+    with clock.fixed_at(datetime(2026, 11, 3, 12)):
+        make_cycle(member, title="November cycle", organisations=[council])
+        make_cycle(member, title="Hidden cycle", visibility="restricted")
+        as_person(member).post("/cycles/%d/entries" % older.id, data={"note": "Trial began", "status": "trying"})
+    outsider = as_person(make_user(make_org()))
+    report = outsider.get("/learning/report?month=2026-11").text
+    section = report.split("Learning cycles started and reviewed")[1].split("Requests resolved")[0]
+    assert "November cycle" in section and "Hidden cycle" not in section
+    assert "October cycle" in section and "Noticing → Trying" in section and "Trial began" in section
+    assert "3 November 2026 at 12:00" in section
+    only_council = outsider.get("/learning/report?month=2026-11&org=%s" % council.slug).text
+    assert "November cycle" in only_council and "October cycle" not in only_council
+    assert "No learning cycle was started" in outsider.get("/learning/report?month=2026-09").text
+
+
+def test_the_dashboard_compares_waits_of_requests_of_a_cycles_kind_before_and_after_its_change(as_person, charity):
+    from portal import learning, tracking
+
+    council, other = make_org("St Helens", kind="local_authority"), make_org("Elsewhere", kind="local_authority")
+    member, officer = make_user(charity), make_user(council)
+    steward = make_steward()
+    beds = learning.save_theme(steward, "Emergency beds")
+
+    def request_answered_after(start, hours, theme=beds, to=council):
+        with clock.fixed_at(start):
+            thread = make_request(member, [to])
+            learning.set_thread_themes(thread, steward, [theme.id] if theme else [])
+        if hours is not None:
+            with clock.fixed_at(start + timedelta(hours=hours)):
+                tracking.reply(thread, officer if to == council else make_user(to), "Yes")
+        return thread
+
+    noticed = request_answered_after(datetime(2026, 9, 1, 9), 96)
+    request_answered_after(datetime(2026, 9, 10, 9), 48)
+    request_answered_after(datetime(2026, 9, 12, 9), 1, theme=None)  # not of its kind: no shared theme
+    request_answered_after(datetime(2026, 9, 12, 9), 1, to=other)  # nor addressed to its organisations
+    request_answered_after(datetime(2026, 10, 10, 9), 12)
+    request_answered_after(datetime(2026, 10, 11, 9), None)  # still waiting: counted, not timed
+    cycle = make_cycle(member, title="Crash pads", organisations=[council], threads=[noticed])
+    make_cycle(member, title="Not changed yet", organisations=[council])
+    with clock.fixed_at(datetime(2026, 10, 1, 9)):
+        as_person(member).post("/cycles/%d/entries" % cycle.id, data={"note": "Done", "status": "embedded"})
+    page = as_person(make_user(make_org())).get("/learning/cycles").text
+    row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert "Crash pads" in row and "1 October 2026 at 10:00" in row
+    assert "<td>3.0</td><td>2 of 2</td><td>0.5</td><td>1 of 2</td>" in row
+    assert 'role="img"' in page and "Before: 3 days" in page and "After: 0.5 days" in page
+    assert "Not changed yet" in page.split("Cycles with no change yet")[1]
+    assert "/learning/cycles" in as_person(member).get("/learning").text

@@ -173,6 +173,20 @@ WRITTEN_AFTER = {
         "UPDATE organisation SET phone = '0151 496 0400, 0151 496 0401', email = 'housing@riverside.example.org' "
         "WHERE id = 2",
     ],
+    "0016_services": [
+        "INSERT INTO service (id, organisation_id, name, offers, offers_html, areas, capacity, contact, status, "
+        "rule_number, confirmed_by_id, confirmed_at, created) VALUES "
+        "(1, 1, 'Crash pads', 'Two pads', '<p>Two pads</p>', ',st-helens,', '', '0151 496 0400', 'open', 2, 2, "
+        "'2026-01-10 09:00:00', '2026-01-02 09:00:00')",
+        "INSERT INTO rule_version (id, service_id, number, eligibility, eligibility_html, referrers, refer_by, hours, "
+        "effective_from, why, author_id, created) VALUES "
+        "(1, 1, 1, 'Allocated by the council', '<p>Allocated by the council</p>', ',council,', ',phone,', '', "
+        "'2026-01-02', '', 2, '2026-01-02 09:00:00'), "
+        "(2, 1, 2, 'People sleeping rough', '<p>People sleeping rough</p>', ',outreach,', ',phone,', 'Any hour', "
+        "'2026-01-10', 'Outreach may refer', 2, '2026-01-10 09:00:00')",
+        "INSERT INTO rule_link (id, rule_id, thread_id, barrier_id) VALUES (1, 2, 2, 1)",
+        "INSERT INTO citation (id, post_id, rule_id, created) VALUES (1, 4, 1, '2026-01-03 09:00:00')",
+    ],
     "0017_people_contacts": [
         "UPDATE \"user\" SET job_title = 'Housing options officer', work_phone = '0151 496 0411', "
         "show_email = TRUE WHERE id = 3",
@@ -375,6 +389,11 @@ def starts_with_no_overrides(db):
     assert rows(db, "SELECT id FROM guard_override") == []
 
 
+def starts_with_no_services(db):
+    for table in ("service", "rule_version", "rule_link", "citation"):
+        assert rows(db, "SELECT id FROM %s" % table) == []
+
+
 def starts_with_no_learning_cycles(db):
     for table in ("learning_cycle", "cycle_organisation", "cycle_thread", "cycle_barrier", "cycle_entry"):
         assert rows(db, "SELECT id FROM %s" % table) == []
@@ -395,6 +414,7 @@ PROMISES = {
     "0013_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
     "0014_guard_overrides": starts_with_no_overrides,
     "0015_organisation_contacts": gives_every_organisation_empty_contact_details,
+    "0016_services": starts_with_no_services,
     "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
     "0019_learning_cycles": starts_with_no_learning_cycles,
 }

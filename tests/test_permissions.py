@@ -6,7 +6,7 @@ from portal import demo, rules
 from portal.lists.pages import visible_threads
 from portal.models import LearningCycle, Post, Thread, User
 
-from .builders import make_cycle, make_org, make_request, make_steward, make_user
+from .builders import make_cycle, make_org, make_request, make_service, make_steward, make_user
 
 PEOPLE = ("asker", "addressee", "colleague", "outsider", "steward")
 
@@ -133,6 +133,13 @@ THE_ASKERS = expect(asker=True, colleague=True, addressee=False, outsider=False,
 ALL_BUT_OUTSIDERS = expect(asker=True, colleague=True, addressee=True, outsider=False, steward=True)
 
 
+EVERYONE = expect(**dict.fromkeys(PEOPLE, True))
+
+
+def askers_service(threads):
+    return make_service(threads["open"].author)
+
+
 def first_post(threads, name):
     return Post.get(Post.thread == threads[name].id)
 
@@ -201,6 +208,12 @@ QUESTIONS = {
     "can_edit_cycle": (lambda threads: (cycle(threads),), THE_ASKERS),
     "can_add_cycle_entry": (lambda threads: (cycle(threads),), ALL_BUT_OUTSIDERS),
     "can_decide_cycle_proposal": (lambda threads: (cycle(threads, "proposed"),), STEWARD_ONLY),
+    "can_see_services": (lambda threads: (), EVERYONE),
+    "can_add_service": (lambda threads: (), EVERYONE),
+    "can_edit_service": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_change_rule": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_confirm_service": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_cite_service": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
 }
 NOT_QUESTIONS = {
     "visible_filter",

@@ -5,7 +5,7 @@ the dashboard's waits before and after each change. Every list keeps to who may 
 from datetime import timedelta
 from statistics import median
 
-from peewee import Value, fn
+from peewee import SQL, Value, fn
 
 from .. import rules
 from ..clock import in_london, london_midnight, now
@@ -168,8 +168,13 @@ def cycles_on_thread(viewer):
 
 def matching(user, words, most=5):
     """The search page's cycles: those `user` may see that have every word, latest change first, and whether
-    there were more."""
-    found = list(with_words(listing(user), words).order_by(LearningCycle.updated.desc()).limit(most + 1))
+    there were more (kept until the next event, as the search's own ranking is)."""
+    return matched(person(user), tuple(words), most)
+
+
+@until_next_event
+def matched(viewer, words, most):
+    found = list(with_words(listing(viewer), words).order_by(LearningCycle.updated.desc()).limit(most + 1))
     return found[:most], len(found) > most
 
 
@@ -177,7 +182,7 @@ def due_reviews(viewer):
     """The branch of the steward's desk query (lists.home.desk_query) for the open cycles whose review falls on or
     before the slot "review_by": (label, title, no slug, no count, id, review date)."""
     return LearningCycle.select(
-        Value("reviews"), LearningCycle.title, Value(None), Value(None), LearningCycle.id, LearningCycle.review_on
+        Value("reviews"), LearningCycle.title, SQL("NULL"), SQL("NULL"), LearningCycle.id, LearningCycle.review_on
     ).where(
         LearningCycle.status.in_(CYCLE_OPEN)
         & (LearningCycle.review_on <= slot("review_by"))
@@ -185,20 +190,17 @@ def due_reviews(viewer):
     )
 
 
-def reviews_for_digest():
-    """Every open cycle whose review is due today or overdue, soonest first: for the stewards' digest."""
-    return list(
-        LearningCycle.select(LearningCycle.id, LearningCycle.title, LearningCycle.review_on, LearningCycle.status)
-        .where(LearningCycle.status.in_(CYCLE_OPEN) & (LearningCycle.review_on <= today()))
-        .order_by(LearningCycle.review_on, LearningCycle.id)
-    )
-
-
-def for_report(user, begin, finish):
-    """The monthly report's cycles: those started in the month, and those with an entry in it (reviewed)."""
+def for_report(user, begin, finish, organisation=None):
+    """The monthly report's cycles (of those involving `organisation`, when one is chosen): those started in the
+    month, and the updates added to any in it (reviewed)."""
+    involving = LearningCycle.id.is_null(False)
+    if organisation is not None:
+        involving = LearningCycle.id.in_(
+            CycleOrganisation.select(CycleOrganisation.cycle).where(CycleOrganisation.organisation == organisation.id)
+        )
     started = list(
         listing(user)
-        .where((LearningCycle.created >= begin) & (LearningCycle.created < finish))
+        .where((LearningCycle.created >= begin) & (LearningCycle.created < finish) & involving)
         .order_by(LearningCycle.created)
     )
     reviewed = list(
@@ -206,7 +208,9 @@ def for_report(user, begin, finish):
         .join(LearningCycle)
         .switch(CycleEntry)
         .join(User)
-        .where((CycleEntry.created >= begin) & (CycleEntry.created < finish) & rules.cycle_visible_filter(user))
+        .where(
+            (CycleEntry.created >= begin) & (CycleEntry.created < finish) & rules.cycle_visible_filter(user) & involving
+        )
         .order_by(CycleEntry.created)
     )
     return {"started": started, "reviewed": reviewed}

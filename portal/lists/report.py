@@ -25,7 +25,7 @@ class Report(NamedTuple):
 
 def monthly_report(viewer, month, organisation, audience):
     """The report for `month` ("2026-11") of what `viewer` may see, for one organisation or all, for `audience`."""
-    begin, finish = dashboard.month_start(month), dashboard.month_start(dashboard.shift(month, 1))
+    begin, finish = dashboard.month_bounds(month)
     shown = Thread.listing().where(rules.visible_filter(viewer))
     if organisation:
         shown = shown.where(Thread.organisation == organisation.id)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from peewee import JOIN, fn
 
 from .. import charts, dashboard, rules, tracking
+from ..lists import cycles as cycle_lists
 from ..lists.board import organisations_and_owners
 from ..lists.learning import figures
 from ..lists.pages import visible_threads
@@ -15,6 +16,7 @@ from ..lists.report import AUDIENCES, monthly_report
 from ..lists.rows import attach_addressees
 from ..models import (
     BARRIER_STATUSES,
+    CYCLE_STATUSES,
     Barrier,
     BarrierHolder,
     BarrierLog,
@@ -253,6 +255,8 @@ def report():
         "learning/report.html",
         report=monthly_report(current_user, month, organisation, audience),
         organisation=organisation,
+        cycles=cycle_lists.for_report(current_user, *dashboard.month_bounds(month), organisation),
+        CYCLE_STATUSES=CYCLE_STATUSES,
         organisations=organisations,
         AUDIENCES=AUDIENCES,
         made=dashboard.now(),

@@ -1,6 +1,6 @@
 """Learning cycles: starting, proposing, editing, entries and the steward's decision, through the HTTP client."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -269,3 +269,58 @@ def test_search_finds_cycles_with_every_word_that_the_person_may_see(as_person, 
     assert "Learning cycles with" in found and "Crash pads for outreach" in found and "quietly" not in found
     assert "Crash pads quietly" in as_person(member).get("/search?q=crash").text
     assert "Learning cycles with" not in outsider.get("/search?q=aubergine").text
+
+
+def test_the_monthly_report_has_the_cycles_started_and_reviewed_in_the_month(as_person, charity, council):
+    member = make_user(charity)
+    with clock.fixed_at(datetime(2026, 10, 20, 12)):
+        older = make_cycle(member, title="October cycle")
+    with clock.fixed_at(datetime(2026, 11, 3, 12)):
+        make_cycle(member, title="November cycle", organisations=[council])
+        make_cycle(member, title="Hidden cycle", visibility="restricted")
+        as_person(member).post("/cycles/%d/entries" % older.id, data={"note": "Trial began", "status": "trying"})
+    outsider = as_person(make_user(make_org()))
+    report = outsider.get("/learning/report?month=2026-11").text
+    section = report.split("Learning cycles started and reviewed")[1].split("Requests resolved")[0]
+    assert "November cycle" in section and "Hidden cycle" not in section
+    assert "October cycle" in section and "Noticing → Trying" in section and "Trial began" in section
+    assert "3 November 2026 at 12:00" in section
+    only_council = outsider.get("/learning/report?month=2026-11&org=%s" % council.slug).text
+    assert "November cycle" in only_council and "October cycle" not in only_council
+    assert "No learning cycle was started" in outsider.get("/learning/report?month=2026-09").text
+
+
+def test_the_dashboard_compares_waits_of_requests_of_a_cycles_kind_before_and_after_its_change(as_person, charity):
+    from portal import learning, tracking
+
+    council, other = make_org("St Helens", kind="local_authority"), make_org("Elsewhere", kind="local_authority")
+    member, officer = make_user(charity), make_user(council)
+    steward = make_steward()
+    beds = learning.save_theme(steward, "Emergency beds")
+
+    def request_answered_after(start, hours, theme=beds, to=council):
+        with clock.fixed_at(start):
+            thread = make_request(member, [to])
+            learning.set_thread_themes(thread, steward, [theme.id] if theme else [])
+        if hours is not None:
+            with clock.fixed_at(start + timedelta(hours=hours)):
+                tracking.reply(thread, officer if to == council else make_user(to), "Yes")
+        return thread
+
+    noticed = request_answered_after(datetime(2026, 9, 1, 9), 96)
+    request_answered_after(datetime(2026, 9, 10, 9), 48)
+    request_answered_after(datetime(2026, 9, 12, 9), 1, theme=None)  # not of its kind: no shared theme
+    request_answered_after(datetime(2026, 9, 12, 9), 1, to=other)  # nor addressed to its organisations
+    request_answered_after(datetime(2026, 10, 10, 9), 12)
+    request_answered_after(datetime(2026, 10, 11, 9), None)  # still waiting: counted, not timed
+    cycle = make_cycle(member, title="Crash pads", organisations=[council], threads=[noticed])
+    make_cycle(member, title="Not changed yet", organisations=[council])
+    with clock.fixed_at(datetime(2026, 10, 1, 9)):
+        as_person(member).post("/cycles/%d/entries" % cycle.id, data={"note": "Done", "status": "embedded"})
+    page = as_person(make_user(make_org())).get("/learning/cycles").text
+    row = page.split("<tbody>")[1].split("</tr>")[0]
+    assert "Crash pads" in row and "1 October 2026 at 10:00" in row
+    assert "<td>3.0</td><td>2 of 2</td><td>0.5</td><td>1 of 2</td>" in row
+    assert 'role="img"' in page and "Before: 3 days" in page and "After: 0.5 days" in page
+    assert "Not changed yet" in page.split("Cycles with no change yet")[1]
+    assert "/learning/cycles" in as_person(member).get("/learning").text

@@ -190,11 +190,17 @@ def due_reviews(viewer):
     )
 
 
-def for_report(user, begin, finish):
-    """The monthly report's cycles: those started in the month, and those with an entry in it (reviewed)."""
+def for_report(user, begin, finish, organisation=None):
+    """The monthly report's cycles (of those involving `organisation`, when one is chosen): those started in the
+    month, and the updates added to any in it (reviewed)."""
+    involving = LearningCycle.id.is_null(False)
+    if organisation is not None:
+        involving = LearningCycle.id.in_(
+            CycleOrganisation.select(CycleOrganisation.cycle).where(CycleOrganisation.organisation == organisation.id)
+        )
     started = list(
         listing(user)
-        .where((LearningCycle.created >= begin) & (LearningCycle.created < finish))
+        .where((LearningCycle.created >= begin) & (LearningCycle.created < finish) & involving)
         .order_by(LearningCycle.created)
     )
     reviewed = list(
@@ -202,7 +208,9 @@ def for_report(user, begin, finish):
         .join(LearningCycle)
         .switch(CycleEntry)
         .join(User)
-        .where((CycleEntry.created >= begin) & (CycleEntry.created < finish) & rules.cycle_visible_filter(user))
+        .where(
+            (CycleEntry.created >= begin) & (CycleEntry.created < finish) & rules.cycle_visible_filter(user) & involving
+        )
         .order_by(CycleEntry.created)
     )
     return {"started": started, "reviewed": reviewed}

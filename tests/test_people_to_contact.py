@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from playhouse.test_utils import count_queries
 
-from portal import demo, guard
+from portal import demo, guard, tracking
 from portal.models import Event, User
 
 from .builders import make_org, make_steward, make_thread, make_user
@@ -141,11 +141,21 @@ def test_a_persons_page_costs_the_same_few_queries_whatever_the_numbers(as_perso
     assert len(few.get_queries()) == len(many.get_queries()) <= 6
 
 
-def test_a_post_authors_name_links_to_their_page(as_person):
+def test_a_post_authors_name_links_to_their_page_without_more_queries(as_person):
     author = make_user(name="Ann Author")
     thread = make_thread(author, title="News")
-    page = as_person(make_user()).get("/threads/%d" % thread.id).text
-    assert '<a href="/people/%d">Ann Author</a>' % author.id in page
+    client = as_person(make_user())
+    client.get("/threads/%d" % thread.id)
+    with count_queries() as one:
+        page = client.get("/threads/%d" % thread.id).text
+    assert page.count('<a href="/people/%d">Ann Author</a>' % author.id) == 2  # the thread's author and the post's
+    for number in range(4):
+        tracking.reply(thread, make_user(name="Replier %d" % number), "Reply %d" % number)
+    client.get("/threads/%d" % thread.id)
+    with count_queries() as five:
+        page = client.get("/threads/%d" % thread.id).text
+    assert all('">Replier %d</a>' % number in page for number in range(4))
+    assert len(five.get_queries()) == len(one.get_queries())
 
 
 def test_a_shown_work_phone_is_never_taken_for_a_clients_but_a_hidden_one_is(as_person):
@@ -172,6 +182,8 @@ def test_the_export_and_anonymising_cover_contact_details(as_person):
         "0151 496 0123",
         True,
     )
+    warning = steward.get("/people/%d/anonymise" % person.id).text
+    assert "Their name and e-mail address (sue@example.org), job title and work phone are removed" in warning
     assert steward.post("/people/%d/anonymise" % person.id, data={"confirmed": "yes"}).status_code == 303
     gone = User.get_by_id(person.id)
     assert (gone.job_title, gone.work_phone, gone.show_email) == ("", "", False)

@@ -931,3 +931,48 @@ class CycleDecisionForm(FlaskForm):
     def validate_reason(self, field):
         if self.decision.data == "decline" and not field.data:
             raise ValidationError("Say why you are declining it")
+
+
+class BarrierProposalForm(FlaskForm):
+    title = StringField(
+        "What is the barrier?",
+        [DataRequired("Say what the barrier is"), Length(max=200)],
+        filters=[one_line],
+        description="The rule, gap or handoff that stops people getting help, e.g. “Day centre closes at 4”.",
+    )
+    description = TextAreaField(
+        "What you have seen of it",
+        [Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="Where and how often it shows up. Write about the system, not about people. You can use Markdown.",
+    )
+
+
+PROPOSAL_DECISIONS = {
+    "accept": "Accept it: it joins the register as a new barrier",
+    "merge": "Merge it into a barrier already in the register",
+    "decline": "Decline it, with a reason the proposer sees",
+}
+
+
+class ProposalDecisionForm(FlaskForm):
+    decision = Radios("What to do with it", [DataRequired("Choose what to do with it")], choices=PROPOSAL_DECISIONS)
+    barrier = SelectField("The barrier it is", coerce=int, validate_choice=False)
+    reason = TextAreaField("Why it is declined", [Length(max=2000)], filters=[stripped])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.barrier.choices = [(0, "Choose a barrier")] + [
+            (b.id, b.title) for b in Barrier.select(Barrier.id, Barrier.title).order_by(Barrier.title)
+        ]
+
+    def chosen_barrier(self):
+        return Barrier.get_or_none(Barrier.id == self.barrier.data) if self.barrier.data else None
+
+    def validate_barrier(self, field):
+        if self.decision.data == "merge" and self.chosen_barrier() is None:
+            raise ValidationError("Choose the barrier in the register that it is")
+
+    def validate_reason(self, field):
+        if self.decision.data == "decline" and not field.data:
+            raise ValidationError("Say why it is declined: the proposer will see it")

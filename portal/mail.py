@@ -37,6 +37,10 @@ SUBJECTS = {
     "follow_up_due": "Follow-up due today: {title}",
     "checkin_due": "Your organisation’s monthly check-in is due",
     "details_kept": "Details that identify someone were kept: please review",
+    "barrier_proposed": "A barrier is proposed: {proposed}",
+    "proposal_accepted": "Your proposed barrier joined the register: {proposed}",
+    "proposal_merged": "Your proposed barrier joined one in the register: {proposed}",
+    "proposal_declined": "Your proposed barrier was declined: {proposed}",
 }
 
 
@@ -56,6 +60,10 @@ SUMMARIES = {
     "checkin_due": "{actor} reminds {org} that this month’s check-in is due: what is happening, what is working, "
     "what is getting in the way and what you need.",
     "details_kept": "{actor} kept {details} in {where}, which identifies someone outright. Their reason: “{reason}”.",
+    "barrier_proposed": "{actor} proposed a barrier for the register: “{proposed}”.",
+    "proposal_accepted": "{actor} accepted the barrier you proposed, “{proposed}”, into the register.",
+    "proposal_merged": "{actor} merged the barrier you proposed, “{proposed}”, into “{barrier_title}” in the register.",
+    "proposal_declined": "{actor} declined the barrier you proposed, “{proposed}”. Their reason: “{reason}”.",
 }
 # Where a notice leads, when not to its thread.
 PATHS = {"details_kept": "/guard/overrides"}
@@ -83,7 +91,10 @@ def summary(notice):
     """One sentence saying what happened, for the notifications page and the e-mail alike."""
     actor = notice.actor.name if notice.actor else "The portal"
     title = "“%s”" % notice.thread.title if notice.thread else ""
-    data = {name: notice.data.get(name, "") for name in ("source", "details", "where", "reason")}
+    data = {
+        name: notice.data.get(name, "")
+        for name in ("source", "details", "where", "reason", "proposed", "barrier_title")
+    }
     return SUMMARIES[notice.kind].format(actor=actor, title=title, org=notice.user.organisation.name, **data)
 
 
@@ -91,6 +102,8 @@ def notice_path(notice):
     """Where a notice leads in the portal: its own page, its thread, or the notifications page."""
     if notice.kind in PATHS:
         return PATHS[notice.kind]
+    if "proposal" in notice.data:
+        return "/barriers/proposals/%d" % notice.data["proposal"]
     return "/threads/%d" % notice.thread_id if notice.thread_id else "/notifications"
 
 
@@ -101,6 +114,7 @@ def subject_for(notice):
         org=notice.user.organisation.name,
         from_org=thread.organisation.name if thread else "",
         actor=notice.actor.name if notice.actor else "The portal",
+        proposed=notice.data.get("proposed", ""),
     )
 
 

@@ -802,6 +802,34 @@ class CycleEntry(BaseModel):
         indexes = ((("cycle", "created"), False), (("created",), False))
 
 
+PROPOSAL_STATUSES = {
+    "proposed": "Waiting for the steward",
+    "accepted": "Accepted: in the register",
+    "merged": "Merged into a barrier in the register",
+    "declined": "Declined",
+}
+
+
+class BarrierProposal(BaseModel):
+    """A barrier a member proposes; the steward accepts it (a new barrier), merges it into one (`barrier`), or
+    declines it with a `reason` the proposer sees."""
+
+    title = CharField(max_length=200)
+    description = TextField(default="")
+    description_html = TextField(default="")
+    proposer = ForeignKeyField(User)
+    organisation = ForeignKeyField(Organisation)
+    status = CharField(max_length=12, default="proposed")
+    barrier = ForeignKeyField(Barrier, null=True)
+    reason = TextField(default="")
+    decided_by = ForeignKeyField(User, null=True)
+    decided_at = DateTimeField(null=True)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("status", "created"), False), (("organisation", "created"), False))
+
+
 TABLES = [
     Organisation,
     User,
@@ -822,6 +850,7 @@ TABLES = [
     BarrierThread,
     BarrierHolder,
     BarrierLog,
+    BarrierProposal,
     SignInThrottle,
     ReadLog,
     InboundMessage,

@@ -248,3 +248,18 @@ def can_decide_cycle_proposal(user, cycle):
 def can_report_to_stewards_only(user):
     """The monthly report for stewards only, with the restricted threads that the partnership's report leaves out."""
     return is_steward(user)
+
+
+def can_propose_barrier(user):
+    """Every partner may propose a barrier for the register; the steward decides."""
+    return user.is_authenticated
+
+
+def can_decide_barrier_proposal(user):
+    """Accept a proposed barrier into the register, merge it into one there, or decline it with a reason."""
+    return is_steward(user)
+
+
+def can_see_barrier_proposal(user, proposal):
+    """A proposal is its organisation's and the steward's, until it joins the register."""
+    return is_steward(user) or proposal.organisation_id == user.organisation_id

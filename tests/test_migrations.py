@@ -204,6 +204,13 @@ WRITTEN_AFTER = {
         "VALUES (1, 1, 1, 'A month''s trial', '<p>A month&#39;s trial</p>', 'noticing', 'trying', "
         "'2026-01-11 10:00:00')",
     ],
+    "0020_barrier_proposals": [
+        "INSERT INTO barrier_proposal (id, title, description, description_html, proposer_id, organisation_id, "
+        "status, barrier_id, reason, decided_by_id, decided_at, created) VALUES "
+        "(1, 'Day centre closes at 4', '', '', 2, 1, 'proposed', NULL, '', NULL, NULL, '2026-01-12 09:00:00'), "
+        "(2, 'Panel only meets weekly', '', '', 2, 1, 'merged', 1, '', 1, '2026-01-13 09:00:00', "
+        "'2026-01-12 10:00:00')",
+    ],
 }
 
 
@@ -394,6 +401,10 @@ def starts_with_no_services(db):
         assert rows(db, "SELECT id FROM %s" % table) == []
 
 
+def starts_with_no_barrier_proposals(db):
+    assert rows(db, "SELECT id FROM barrier_proposal") == []
+
+
 def starts_with_no_learning_cycles(db):
     for table in ("learning_cycle", "cycle_organisation", "cycle_thread", "cycle_barrier", "cycle_entry"):
         assert rows(db, "SELECT id FROM %s" % table) == []
@@ -417,6 +428,7 @@ PROMISES = {
     "0016_services": starts_with_no_services,
     "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
     "0019_learning_cycles": starts_with_no_learning_cycles,
+    "0020_barrier_proposals": starts_with_no_barrier_proposals,
 }
 
 

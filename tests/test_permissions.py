@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal import demo, rules
+from portal import demo, proposals, rules
 from portal.lists.pages import visible_threads
 from portal.models import LearningCycle, Post, Thread, User
 
@@ -157,6 +157,11 @@ def cycle(threads, status="noticing"):
     return threads[key]
 
 
+def proposal(threads):
+    """A barrier proposed by the asker (for their organisation, the charity)."""
+    return proposals.propose(threads["open"].author, "Day centre closes at 4", "")
+
+
 # Every question rules.py answers: how to ask it in the world above, and each person's answer.
 QUESTIONS = {
     "is_steward": (lambda threads: (), STEWARD_ONLY),
@@ -199,6 +204,9 @@ QUESTIONS = {
     ),
     "can_remind_about_checkins": (lambda threads: (), STEWARD_ONLY),
     "can_report_to_stewards_only": (lambda threads: (), STEWARD_ONLY),
+    "can_propose_barrier": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
+    "can_decide_barrier_proposal": (lambda threads: (), STEWARD_ONLY),
+    "can_see_barrier_proposal": (lambda threads: (proposal(threads),), THE_ASKERS),
     "can_see_cycle": (lambda threads: (cycle(threads),), ALL_BUT_OUTSIDERS),
     "can_start_cycle": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
     "can_propose_cycle": (

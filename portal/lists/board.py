@@ -16,6 +16,7 @@ from ..clock import in_london, now
 from ..models import (
     LIVE_STATUSES,
     REQUEST_KINDS,
+    BarrierProposal,
     Organisation,
     Thread,
     ThreadAddressee,
@@ -178,8 +179,10 @@ def counts(user):
 
 @until_next_event
 def counted(viewer, today, old_wait_since):
-    row = next(iter(count_query.run_as(viewer, today=today, old_wait_since=old_wait_since)))
-    return dict(zip(SHOWS, (value or 0 for value in row), strict=True))
+    *shown, proposals = next(iter(count_query.run_as(viewer, today=today, old_wait_since=old_wait_since)))
+    counts = dict(zip(SHOWS, (value or 0 for value in shown), strict=True))
+    counts["proposals"] = proposals or 0  # barriers proposed and not yet decided, for the steward's desk
+    return counts
 
 
 @sql
@@ -187,6 +190,8 @@ def count_query(viewer):
     columns = [fn.COUNT(Thread.id)] + [
         fn.SUM(Case(None, [(show_filter(name, viewer), 1)], 0)) for name in list(SHOWS)[1:]
     ]
+    # and, in the same query rather than one more, the barrier proposals waiting for a decision
+    columns.append(BarrierProposal.select(fn.COUNT(BarrierProposal.id)).where(BarrierProposal.status == "proposed"))
     # Only the thread table: a count needs none of the joins that a row shows.
     live = is_live_request() & Thread.merged_into.is_null() & rules.visible_filter(viewer)
     return Thread.select(*columns).where(live).tuples()

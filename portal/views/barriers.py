@@ -8,6 +8,7 @@ from .. import learning, rules
 from ..forms import BarrierForm, BarrierLogForm, ThemeForm
 from ..lists.cycles import cycles_on_barrier
 from ..lists.pages import visible_threads
+from ..lists.proposals import waiting_count
 from ..lists.rows import attach_addressees
 from ..models import (
     BARRIER_STATUSES,
@@ -57,8 +58,14 @@ def index():
         query = query.where(Barrier.status == status)
     page = Page.of(query, page_number(request.args), current_app.config["PAGE_SIZE"])
     where = places(page.items)
+    waiting = waiting_count() if rules.can_decide_barrier_proposal(current_user) else 0
     return render_template(
-        "barriers/index.html", page=page, status=status, where=where, BARRIER_STATUSES=BARRIER_STATUSES
+        "barriers/index.html",
+        page=page,
+        status=status,
+        where=where,
+        waiting=waiting,
+        BARRIER_STATUSES=BARRIER_STATUSES,
     )
 
 

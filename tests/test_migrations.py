@@ -173,6 +173,11 @@ WRITTEN_AFTER = {
         "UPDATE organisation SET phone = '0151 496 0400, 0151 496 0401', email = 'housing@riverside.example.org' "
         "WHERE id = 2",
     ],
+    "0018_attachments": [
+        "INSERT INTO attachment (id, post_id, uploader_id, organisation_id, name, content_type, size, sha256, "
+        "created) VALUES (1, 1, 2, 1, 'referral.txt', 'text/plain', 5, 'x', '2026-01-12 12:00:00')",
+        "INSERT INTO attachment_chunk (id, attachment_id, number, data) VALUES (1, 1, 0, 'hello')",
+    ],
 }
 
 
@@ -347,6 +352,11 @@ def keeps_one_open_per_person_thread_and_hour(db):
         )
 
 
+def starts_with_no_attachments(db):
+    assert rows(db, "SELECT id FROM attachment") == []
+    assert rows(db, "SELECT id FROM attachment_chunk") == []
+
+
 def starts_with_no_overrides(db):
     assert rows(db, "SELECT id FROM guard_override") == []
 
@@ -366,6 +376,7 @@ PROMISES = {
     "0013_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
     "0014_guard_overrides": starts_with_no_overrides,
     "0015_organisation_contacts": gives_every_organisation_empty_contact_details,
+    "0018_attachments": starts_with_no_attachments,
 }
 
 

@@ -6,7 +6,7 @@ from portal import demo, rules
 from portal.lists.pages import visible_threads
 from portal.models import Post, Thread, User
 
-from .builders import make_org, make_request, make_steward, make_user
+from .builders import make_attachment, make_org, make_request, make_steward, make_user
 
 PEOPLE = ("asker", "addressee", "colleague", "outsider", "steward")
 
@@ -137,6 +137,11 @@ def first_post(threads, name):
     return Post.get(Post.thread == threads[name].id)
 
 
+def attachment_on(threads, name):
+    post = first_post(threads, name)
+    return make_attachment(post)
+
+
 # Every question rules.py answers: how to ask it in the world above, and each person's answer.
 QUESTIONS = {
     "is_steward": (lambda threads: (), STEWARD_ONLY),
@@ -173,6 +178,16 @@ QUESTIONS = {
     "can_link_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_manage_organisations": (lambda threads: (), STEWARD_ONLY),
     "can_read_all_checkins": (lambda threads: (), STEWARD_ONLY),
+    "can_see_attachment": (
+        lambda threads: (
+            attachment_on(threads, "restricted"),
+            first_post(threads, "restricted"),
+            threads["restricted"],
+        ),
+        ALL_BUT_OUTSIDERS,
+    ),
+    "can_attach": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
+    "can_remove_attachment": (lambda threads: (), STEWARD_ONLY),
 }
 NOT_QUESTIONS = {"visible_filter"}  # the query form of can_see_thread: the test above checks that they agree
 

@@ -60,13 +60,19 @@ clean:
 
 # Benchmarks (issue 8), not part of `make test`: databases are generated once into bench/data/ (git-ignored)
 # and reused; then every page is measured in process and under gunicorn on 127.0.0.1, and one table is printed.
-.PHONY: bench bench-huge install-bench guard-report
-bench bench-huge bench-postgres guard-report: export PORTAL_ENV = development
+.PHONY: bench bench-huge bench-mixed install-bench guard-report
+bench bench-huge bench-mixed bench-postgres guard-report: export PORTAL_ENV = development
 install-bench: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[bench]'
 
 bench: install-bench
 	$(BIN)/python -m bench.scale small large
+
+# The same pages read while a writer changes the region (none, every 2 s, every 0.2 s), with both caches and with
+# each cache off: p50/p95 per page per rate and each cache's gain. Results: bench/data/mixed.md and .json.
+MIXED_SIZE ?= large
+bench-mixed: install-bench
+	$(BIN)/python -m bench.mixed $(MIXED_SIZE)
 
 # The huge database (200 organisations, 2,000,000 posts) takes 6 to 12 minutes to generate on 2 cores.
 bench-huge: install-bench

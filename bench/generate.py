@@ -74,7 +74,12 @@ class Size:
     posts: int
 
 
-SIZES = {"small": Size(10, 1_000, 10_000), "large": Size(60, 50_000, 500_000), "huge": Size(200, 200_000, 2_000_000)}
+SIZES = {
+    "tiny": Size(4, 40, 700),
+    "small": Size(10, 1_000, 10_000),
+    "large": Size(60, 50_000, 500_000),
+    "huge": Size(200, 200_000, 2_000_000),
+}
 
 
 class Region:

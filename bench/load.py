@@ -25,6 +25,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,6 +39,9 @@ from . import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
+FORM_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LOGIN_FORM = re.compile(r'<form[^>]*action="/login')
+SESSION_COOKIE = "portal_session"  # __Host-portal_session outside development
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 TICK = os.sysconf("SC_CLK_TCK")
@@ -65,6 +69,7 @@ def pages(meta):
         Page("thread, 500 posts", "/threads/%d" % long, "/threads/%d?page=2" % long, 0.08),
         Page("search", "/search?q=%s" % word, "/search?q=%s&kind=need" % word, 0.10),
         Page("learning", "/learning"),
+        Page("person", "/people/2"),  # the bench member: generate adds the steward first, then the member
     ]
 
 
@@ -148,7 +153,9 @@ def machine_busy():
     """CPU seconds the whole machine has spent busy since boot (/proc/stat)."""
     with open("/proc/stat") as stat:
         ticks = [int(value) for value in stat.readline().split()[1:]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / TICK  # all but idle and iowait
+    # user, nice, system, irq, softirq and steal; not idle and iowait, nor guest and guest_nice (fields 9 and 10),
+    # which the kernel already counts in user and nice
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / TICK
 
 
 def process_tree_cpu(pid):
@@ -160,7 +167,7 @@ def process_tree_cpu(pid):
         total += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
         with open("/proc/%d/task/%d/children" % (pid, pid)) as children:
             total += sum(process_tree_cpu(int(child)) for child in children.read().split())
-    except FileNotFoundError:  # a process that ended between two looks
+    except (FileNotFoundError, ProcessLookupError):  # a process that ended between two looks
         pass
     return total
 
@@ -207,11 +214,13 @@ def get(port, path, cookie=None, headers=None):
 
 
 @contextmanager
-def gunicorn(url, workers, log_path):
-    """gunicorn serving the portal on a free loopback port, with `workers` sync workers; yields the port.
-    Its output (the portal's request log) goes to `log_path`."""
+def gunicorn(url, workers, log_path, settings=None):
+    """gunicorn serving the portal on a free loopback port, with `workers` sync workers and the environment
+    variables `settings` (PORTAL_SQL_CACHE=0, say); yields the port and its pid. Its output (the portal's request
+    log) goes to `log_path`."""
     port = free_port()
     environment = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "PORTAL_ENV": "development"}
+    environment.update(settings or {})
     command = [
         sys.executable,
         "-m",
@@ -242,19 +251,63 @@ def gunicorn(url, workers, log_path):
         log.close()
 
 
+def cookies_from(response, jar=None):
+    """The cookies a response sets, added to `jar` (name: value); every Set-Cookie header, not only the first: a
+    sign-in sets the device cookie as well as the session's."""
+    jar = dict(jar or {})
+    for header in response.msg.get_all("Set-Cookie") or ():
+        cookie = SimpleCookie()
+        cookie.load(header)
+        for name, morsel in cookie.items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                jar.pop(name, None)
+            else:
+                jar[name] = morsel.value
+    return jar
+
+
+def cookie_header(jar):
+    return "; ".join("%s=%s" % item for item in jar.items())
+
+
 def sign_in(port, email, password):
-    """A session cookie for this person, signed in through the login form like a browser."""
+    """A Cookie header for this person, signed in through the login form like a browser: the form's CSRF token
+    sent back, the session cookie set, and a signed-in page that answers 200 and is not the login form; any
+    other outcome (a throttled or refused sign-in, a redirect back to /login) raises, so no run measures
+    redirects instead of pages."""
     response, body = get(port, "/login")
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    form = {"email": email, "password": password, "csrf_token": TOKEN.search(body.decode()).group(1), "next": ""}
+    if response.status != 200:
+        raise RuntimeError("GET /login answered %d" % response.status)
+    token = FORM_TOKEN.search(body.decode()) or TOKEN.search(body.decode())
+    if not token:
+        raise RuntimeError("no CSRF token in the login form")
+    jar = cookies_from(response)
+    form = {"email": email, "password": password, "csrf_token": token.group(1), "next": ""}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    headers = {"Cookie": cookie_header(jar), "Content-Type": "application/x-www-form-urlencoded"}
     connection.request("POST", "/login", body=urlencode(form), headers=headers)
     response = connection.getresponse()
     response.read()
-    if response.status != 303:
+    connection.close()
+    if response.status != 303 or "/login" in (response.getheader("Location") or ""):
         raise RuntimeError("signing in as %s failed: %d" % (email, response.status))
-    return response.getheader("Set-Cookie").split(";", 1)[0]
+    jar = cookies_from(response, jar)
+    if not any(name.endswith(SESSION_COOKIE) for name in jar):
+        raise RuntimeError("signing in as %s set no session cookie (cookies: %s)" % (email, ", ".join(jar)))
+    cookie = cookie_header(jar)
+    response, body = get(port, "/", cookie)
+    if response.status != 200 or LOGIN_FORM.search(body.decode()):
+        raise RuntimeError("signed in as %s, yet / answered %d%s" % (email, response.status, " (login form)"))
+    return cookie
+
+
+class NotAPage(RuntimeError):
+    """A page under load answered something other than 200 (a redirect to /login, an error): its numbers
+    would measure that answer instead of the page, so the run stops."""
+
+    def __init__(self, path, status, location=None):
+        where = " to %s" % location if location else ""
+        super().__init__("GET %s answered %d%s instead of 200: not measuring it" % (path, status, where))
 
 
 def percentile(ordered, share):
@@ -266,7 +319,9 @@ def hammer(port, path, cookie, clients, duration, cap, warmup, others):
     `warmup` responses, or the first second's (workers loading templates, caches filling), are not counted."""
     warm_until = time.perf_counter() + 1
     for _ in range(warmup):
-        get(port, path, cookie)
+        response, _ = get(port, path, cookie)
+        if response.status != 200:
+            raise NotAPage(path, response.status, response.getheader("Location"))
         if time.perf_counter() > warm_until:
             break
     lock = threading.Lock()
@@ -289,7 +344,9 @@ def hammer(port, path, cookie, clients, duration, cap, warmup, others):
             response.read()
             mine.append(time.perf_counter() - began)
             if response.status != 200:
-                errors.append(response.status)
+                with lock:
+                    errors.append(NotAPage(path, response.status, response.getheader("Location")))
+                break
         with lock:
             latencies.extend(mine)
 
@@ -303,10 +360,12 @@ def hammer(port, path, cookie, clients, duration, cap, warmup, others):
     for worker in workers:
         worker.join()
     elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
     ordered = sorted(latencies)
     return {
         "requests": len(ordered),
-        "errors": len(errors),
+        "errors": 0,  # kept for the table: any error now stops the run
         "rps": len(ordered) / elapsed,
         "p50": percentile(ordered, 0.50) * 1000,
         "p95": percentile(ordered, 0.95) * 1000,

@@ -210,16 +210,29 @@ def save_email_preferences(person, frequency, hour):
         record("email_preferences_changed", person, person=person.id, frequency=frequency, hour=hour)
 
 
+CONTACT_DETAILS = ("job_title", "work_phone", "show_email", "show_phone")
+
+
+def save_contact_details(person, details):
+    """The person's own work contact details (CONTACT_DETAILS), with an event saying what they were before."""
+    with database.atomic():
+        before = {key: getattr(person, key) for key in CONTACT_DETAILS}
+        User.update(**details).where(User.id == person.id).execute()
+        record("contact_details_changed", person, person=person.id, before=before, after=details)
+
+
 REMOVED = "(removed: former member)"  # what stands in the audit log and the outbox for a leaver's name or address
 
 
 def _names_and_addresses(person):
-    """Every name and e-mail address the person has had here: their own, and what their account's events say."""
-    held = {person.name, person.email}
-    for event in Event.select(Event.data).where(Event.action.in_(("person_added", "person_edited"))):
+    """Every name, e-mail address and work phone the person has had here: their own, and what their account's
+    events say."""
+    held = {person.name, person.email, person.work_phone}
+    actions = ("person_added", "person_edited", "contact_details_changed")
+    for event in Event.select(Event.data).where(Event.action.in_(actions)):
         if event.data.get("person") == person.id:
             for said in (event.data, event.data.get("before") or {}, event.data.get("after") or {}):
-                held.update(str(said[key]) for key in ("name", "email") if said.get(key))
+                held.update(str(said[key]) for key in ("name", "email", "work_phone") if said.get(key))
     return {value for value in held if value.strip()}
 
 
@@ -265,6 +278,9 @@ def anonymise(person, actor):
             email="former-member-%d@invalid.example" % person.id,
             password_hash="",
             active=False,
+            job_title="",
+            work_phone="",
+            show_email=False,
             session_version=User.session_version + 1,
         ).where(User.id == person.id).execute()
         PasswordLink.delete().where(PasswordLink.user == person.id).execute()

@@ -98,6 +98,8 @@ def from_environment():
         "ACCESSIBILITY_CONTACT": os.environ.get("ACCESSIBILITY_CONTACT") or "steward@lcr.example.org",
         # a wait on the board longer than this is marked as old
         "OLD_WAIT_DAYS": int(os.environ.get("OLD_WAIT_DAYS", "7")),
+        # a service nobody has confirmed for this long is asked "still right?"
+        "SERVICE_CONFIRM_DAYS": int(os.environ.get("SERVICE_CONFIRM_DAYS", "90")),
         "PAGE_SIZE": 20,
         # each of home's three lists: an overview that fits a phone, ten at a time
         "HOME_PAGE_SIZE": 10,

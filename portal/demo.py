@@ -61,6 +61,22 @@ PEOPLE = [
     (MERSEY_CARE, "Aisha Threlfall", "mersey_care", "member"),
 ]
 
+# What each demo person chose to show partners: (job title, work phone, whether their e-mail is shown); the phones
+# are in the drama range, next to their organisation's. Aisha keeps her e-mail to herself; Declan gave no phone.
+CONTACTS = {
+    STEWARD: ("Systems steward, homelessness partnership", "0151 496 0101", True),
+    OUTREACH: ("Rough sleeper outreach coordinator", "0151 496 0111", True),
+    WHITECHAPEL: ("Day centre manager", "0151 496 0201", True),
+    SALVATION_ARMY: ("Service manager, Salisbury House", "0151 496 0301", True),
+    ST_HELENS: ("Housing options team leader", "0151 496 0501", True),
+    LIVERPOOL: ("Out-of-hours housing officer", "0151 496 0401", True),
+    KNOWSLEY: ("Housing options officer", "", True),
+    SEFTON: ("Homelessness prevention officer", "0151 496 0651", True),
+    WIRRAL: ("Housing options officer", "0151 496 0701", True),
+    HALTON: ("Housing solutions manager", "0151 496 0801", True),
+    MERSEY_CARE: ("Homeless inreach nurse", "0151 496 0901", False),
+}
+
 # Oldest first. "at" is (days ago, London wall-clock time). "then" lists what happened next, in order:
 # ("reply", at, email, body), ("resolve", at, email) or ("reopen", at, email).
 THREADS = [
@@ -659,6 +675,9 @@ def seed():
                     organisation=organisations[key],
                     role=role,
                     password_hash=password_hash,
+                    job_title=CONTACTS[email][0],
+                    work_phone=CONTACTS[email][1],
+                    show_email=CONTACTS[email][2],
                 )
                 for email, name, key, role in PEOPLE
             }

@@ -29,6 +29,11 @@ def exact_moment(moment):
     return "%d %s %d at %02d:%02d" % (local.day, MONTHS[local.month], local.year, local.hour, local.minute)
 
 
+def long_date(day):
+    """A date as people write it: "1 March 2026"."""
+    return "%d %s %d" % (day.day, MONTHS[day.month], day.year)
+
+
 def time_ago(moment):
     """'3 days ago', with the exact London time on hover and for machines."""
     # every part is made here from the moment (digits and month names), so none needs escaping
@@ -52,3 +57,9 @@ def kind_tag(kind):
 
 def status_tag(status):
     return STATUS_TAGS[status] if status else ""
+
+
+def month_name(month):
+    """ "2026-12" -> "December 2026"."""
+    year, number = month.split("-")
+    return "%s %s" % (MONTHS[int(number)], year)

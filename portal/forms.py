@@ -36,13 +36,19 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import attachments, guard, overrides
 from .models import (
+    AREAS,
     BARRIER_STATUSES,
     CLOSE_REASONS,
+    CYCLE_STEPS,
     EMAIL_FREQUENCIES,
     ORG_KINDS,
+    REFER_BY,
+    REFERRERS,
     ROLES,
+    SERVICE_STATUSES,
     THREAD_KINDS,
     VISIBILITIES,
+    Barrier,
     Organisation,
     Theme,
     Thread,
@@ -363,7 +369,7 @@ class OrganisationForm(FlaskForm):
         if re.search(r"[^\d\s()+,-]", field.data or ""):
             raise ValidationError("Use only digits, spaces, brackets, + and -, with commas between numbers")
         numbers = [guard.phone_numbers(part) for part in (field.data or "").split(",") if part.strip()]
-        if any(len(found) != 1 or not 10 <= len(found[0]) <= 11 for found in numbers):
+        if any(not whole_number(found) for found in numbers):
             raise ValidationError("Enter each number in full, like 0151 233 3000, with commas between numbers")
 
     def _unique(self, column, field, message):
@@ -372,6 +378,36 @@ class OrganisationForm(FlaskForm):
             taken = taken.where(Organisation.id != self.organisation.id)
         if taken.exists():
             raise ValidationError(message)
+
+
+def whole_number(found):
+    """One UK phone number, in full: what guard.phone_numbers found in a part of a field."""
+    return len(found) == 1 and 10 <= len(found[0]) <= 11
+
+
+class ContactDetailsForm(FlaskForm):
+    """A person's own work contact details, as partners see them on their page and their organisation's."""
+
+    job_title = StringField(
+        "Job title",
+        [Length(max=120, message="Keep the job title under 120 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="What you do, like “Housing options officer” or “Outreach team leader”.",
+    )
+    work_phone = StringField(
+        "Work phone",
+        [Length(max=40, message="Keep the phone number under 40 characters")],
+        filters=[one_line, lambda v: v or ""],
+        description="A work number only: never a personal mobile you would not give a partner.",
+    )
+    show_phone = BooleanField("Show my work phone to partners", default=True)
+    show_email = BooleanField("Show my work email to partners")
+
+    def validate_work_phone(self, field):
+        if not field.data:
+            return
+        if re.search(r"[^\d\s()+-]", field.data) or not whole_number(guard.phone_numbers(field.data)):
+            raise ValidationError("Enter one phone number in full, like 0151 496 0123")
 
 
 class PersonForm(FlaskForm):
@@ -657,6 +693,14 @@ class FollowUpForm(ActionForm):
 class AddresseeForm(ActionForm):
     organisation = StringField()
 
+    def validate_effective_from(self, field):
+        self.effective_day = None
+        if field.data:
+            try:
+                self.effective_day = date.fromisoformat(field.data)
+            except ValueError:
+                raise ValidationError("Give the date as year-month-day, like 2026-03-01") from None
+
     def validate_organisation(self, field):
         organisation_id = id_from(field.data)
         self.chosen = Organisation.get_or_none(Organisation.id == organisation_id) if organisation_id else None
@@ -704,3 +748,204 @@ class SplitForm(ActionForm):
     message = "Choose a kind and give the new thread a title (under 200 characters)."
     kind = StringField(validators=[AnyOf(THREAD_KINDS, message=message)])
     title = StringField(filters=[one_line], validators=[DataRequired(message), Length(max=200, message=message)])
+
+
+def id_list(text):
+    """Numbers typed as "12, #15 16": the ids, or None when one of them cannot be an id."""
+    words = (text or "").replace(",", " ").split()
+    ids = [id_from(word) for word in words[:50]]
+    return None if None in ids else list(dict.fromkeys(ids))
+
+
+class IdList(StringField):
+    def pre_validate(self, form):
+        if id_list(self.data) is None:
+            raise ValidationError("Give thread or barrier numbers only, separated by commas, like 12, 15")
+
+    @property
+    def ids(self):
+        return id_list(self.data) or []
+
+
+class ServiceForm(FlaskForm):
+    organisation = SelectField("Organisation", coerce=int, validate_choice=False)
+    name = StringField(
+        "Name of the service",
+        [DataRequired("Give the service a name"), Length(max=200)],
+        filters=[one_line],
+        description="For example “Crash pads and sit-up beds”.",
+    )
+    offers = TextAreaField(
+        "What it offers",
+        [DataRequired("Say what the service offers"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="You can use Markdown.",
+    )
+    eligibility = TextAreaField(
+        "Who it is for",
+        [DataRequired("Say who the service is for"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="The eligibility rule, in plain words. Changing it makes a new version of the rule.",
+    )
+    referrers = CheckboxList(
+        "Who may refer", choices=REFERRERS, invalid="Choose from the options listed", validators=[Optional()]
+    )
+    refer_by = CheckboxList("How to refer", choices=REFER_BY, invalid="Choose from the options listed")
+    hours = StringField("Hours for referrals", [Length(max=200)], filters=[one_line])
+    areas = CheckboxList("Local authority areas it covers", choices=AREAS, invalid="Choose from the areas listed")
+    capacity = TextAreaField("Capacity notes", [Length(max=2000)], filters=[stripped])
+    contact = StringField(
+        "Work contact", [Length(max=300)], filters=[one_line], description="A team phone line or inbox, not a client's."
+    )
+    status = Radios("Status", choices=SERVICE_STATUSES, default="open")
+    effective_from = StringField(
+        "The rule takes effect from",
+        filters=[stripped],
+        description="A date like 2026-03-01. Leave empty for today.",
+    )
+    why = TextAreaField(
+        "Why the rule changed",
+        [Length(max=2000)],
+        filters=[stripped],
+        description="Needed when you change who it is for or how to refer.",
+    )
+    threads = IdList(
+        "Threads that led to the change", filters=[stripped], description="Thread numbers, e.g. 12, 15 (optional)."
+    )
+    barriers = IdList("Barriers that led to the change", filters=[stripped], description="Barrier numbers (optional).")
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation.choices = organisations or []
+
+    def validate_effective_from(self, field):
+        self.effective_day = None
+        if field.data:
+            try:
+                self.effective_day = date.fromisoformat(field.data)
+            except ValueError:
+                raise ValidationError("Give the date as year-month-day, like 2026-03-01") from None
+
+    def validate_organisation(self, field):
+        if field.data not in {value for value, _ in field.choices}:
+            raise ValidationError("Choose one of the organisations listed")
+
+
+class DayField(StringField):
+    """A date (a date input, typed as 2027-01-31), or None when left empty; what was typed is kept on an error."""
+
+    def process_formdata(self, valuelist):
+        self.typed = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if self.typed:
+            try:
+                self.data = date.fromisoformat(self.typed)
+            except ValueError:
+                raise ValueError("Enter a real date, for example 2027-01-31") from None
+            if not date(2000, 1, 1) <= self.data <= date(2099, 12, 31):
+                self.data = None
+                raise ValueError("Enter a date between 2000 and 2099")
+
+    def _value(self):
+        if getattr(self, "typed", None) is not None:
+            return self.typed
+        return self.data.isoformat() if self.data else ""
+
+
+class ThreadNumbers(StringField):
+    """Thread numbers, separated by commas or spaces ("#12, 40"): `data` is the list of ids."""
+
+    def process_formdata(self, valuelist):
+        self.typed = (valuelist[0] if valuelist else "").strip()
+        parts = [part for part in re.split(r"[\s,]+", self.typed) if part]
+        ids = [id_from(part) for part in parts[:50]]
+        if None in ids or len(parts) > 50:
+            self.data = []
+            raise ValueError("Enter thread numbers separated by commas, for example 12, 40 (at most 50)")
+        self.data = list(dict.fromkeys(ids))
+
+    def _value(self):
+        if getattr(self, "typed", None) is not None:
+            return self.typed
+        return ", ".join(str(i) for i in self.data or [])
+
+
+class CycleForm(FlaskForm):
+    title = StringField(
+        "Title",
+        [DataRequired("Give the cycle a title"), Length(max=200, message="Keep the title under 200 characters")],
+        filters=[one_line],
+        description="What you are learning about, e.g. “Direct referral into crash pads for outreach”.",
+    )
+    noticed = TextAreaField(
+        "What we noticed",
+        [DataRequired("Say what you noticed"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="What is happening that made you want to learn about it. You can use Markdown.",
+    )
+    threads = ThreadNumbers(
+        "Threads and check-ins it comes from",
+        description="Their numbers (in the thread's address), separated by commas. Optional.",
+    )
+    barriers = CheckboxList("System barriers it works on", coerce=int, invalid="Choose from the barriers listed")
+    trying = TextAreaField("What we are trying", [Length(max=MAX_BODY)], filters=[stripped])
+    trying_by = StringField(
+        "Who is trying it", [Length(max=200)], filters=[one_line], description="Organisations or teams, in words."
+    )
+    trying_from = DayField("Trying it from", description="For example 2027-01-31.")
+    learned = TextAreaField("What we learned", [Length(max=MAX_BODY)], filters=[stripped])
+    changed = TextAreaField(
+        "What changed in the system", [Length(max=MAX_BODY)], filters=[stripped], description="A rule, a route, a role."
+    )
+    changed_on = DayField("The change took effect on", description="For example 2027-01-31. Optional.")
+    review_on = DayField("Next review", description="When to come back to it, for example 2027-01-31.")
+    organisations = CheckboxList(
+        "Organisations involved",
+        coerce=int,
+        invalid="Choose from the organisations listed",
+        description="Your own organisation is always involved.",
+    )
+    visibility = Radios(
+        "Who can see it",
+        choices={"all": "Every partner", "restricted": "Only the organisations involved and the systems steward"},
+        default="all",
+        validators=[InputRequired("Choose who can see it")],
+        invalid="Choose who can see it",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisations.choices = {o.id: o.name for o in Organisation.by_name()}
+        self.barriers.choices = {
+            b.id: b.title for b in Barrier.select(Barrier.id, Barrier.title).order_by(Barrier.title)
+        }
+
+    def fields(self):
+        """What portal.cycles saves of the form."""
+        names = ("title", "noticed", "trying", "trying_by", "trying_from", "learned", "changed", "changed_on")
+        return {name: self[name].data for name in names + ("review_on", "visibility")}
+
+
+class CycleEntryForm(FlaskForm):
+    note = TextAreaField(
+        "What happened",
+        [DataRequired("Write what happened"), Length(max=MAX_BODY)],
+        filters=[stripped],
+        description="What was tried, seen or decided. You can use Markdown.",
+    )
+    status = SelectField("Status", choices={"": "Keep the status as it is", **CYCLE_STEPS}, default="")
+    review_on = DayField("Next review", description="Optional: a new review date, for example 2027-01-31.")
+
+
+class CycleDecisionForm(FlaskForm):
+    decision = Radios(
+        "Your decision",
+        choices={"accept": "Accept: start the cycle", "decline": "Decline, with a reason the proposer sees"},
+        validators=[InputRequired("Choose to accept or decline")],
+        invalid="Choose to accept or decline",
+    )
+    reason = TextAreaField("Reason", [Length(max=500)], filters=[stripped])
+
+    def validate_reason(self, field):
+        if self.decision.data == "decline" and not field.data:
+            raise ValidationError("Say why you are declining it")

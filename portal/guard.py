@@ -159,11 +159,13 @@ class Known:
 
     @classmethod
     def of(cls, people=(), organisations=()):
-        """From (name, e-mail) of each person and (name, phone numbers, e-mail) of each organisation."""
-        names = {" ".join(WORD.findall(name.lower())) for name, _ in people}
-        addresses = {email.strip().lower() for _, email in people}
+        """From (name, e-mail) or (name, e-mail, shown work phone) of each person and (name, phone numbers,
+        e-mail) of each organisation."""
+        names = {" ".join(WORD.findall(name.lower())) for name, *_ in people}
+        addresses = {email.strip().lower() for _, email, *_ in people}
         addresses |= {email.strip().lower() for _, _, email in organisations if email}
         phones = {digits for _, numbers, _ in organisations for digits in phone_numbers(numbers or "")}
+        phones |= {digits for _, _, *phone in people for digits in phone_numbers((phone or [""])[0] or "")}
         return cls(
             names=frozenset(names),
             first_names=frozenset(name.split()[0] for name in names if name),
@@ -190,9 +192,13 @@ def phone_numbers(text):
 def known_to_portal():
     """What the portal knows is not a client, read from the database: two queries. The as-you-type check and the
     check on submit both read it here, so they give the same answer."""
+    from peewee import Case
+
     from .models import Organisation, User
 
-    people = User.select(User.name, User.email).tuples()
+    # a work phone its owner chose to show partners is the partnership's own; one kept hidden is not known here
+    shown_phone = Case(None, [(User.show_phone, User.work_phone)], "")
+    people = User.select(User.name, User.email, shown_phone).tuples()
     organisations = Organisation.select(Organisation.name, Organisation.phone, Organisation.email).tuples()
     return Known.of(list(people), list(organisations))
 

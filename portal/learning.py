@@ -1,5 +1,7 @@
 """What the system is learning: themes on threads, the barriers register, and monthly check-ins. No Flask here."""
 
+import re
+
 from .clock import in_london, now
 from .db import database
 from .models import (
@@ -118,6 +120,13 @@ def unlink_barrier(barrier, thread, actor):
 
 def this_month(moment=None):
     return in_london(moment or now()).strftime("%Y-%m")
+
+
+def past_month(text):
+    """The month `text` names ("2026-12") when it is one from January 2000 to this month, else None."""
+    if not text or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return None
+    return text if "2000-01" <= text <= this_month() else None
 
 
 def checked_in(organisation_ids, month):

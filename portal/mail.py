@@ -120,18 +120,30 @@ def queue_notifications(notices):
             )
 
 
-def queue_digest(person, notices, follow_ups, since):
-    """One e-mail with everything since the last digest, and, for stewards, the follow-ups that are due."""
+def queue_digest(person, notices, follow_ups, since, reviews=(), today=None):
+    """One e-mail with everything since the last digest, and, for stewards, the follow-ups and the learning cycles'
+    reviews that are due (those before `today` overdue)."""
     if notices:
         subject = "Partner portal: %d thing%s since %s" % (
             len(notices),
             "" if len(notices) == 1 else "s",
             in_london(since).strftime("%-d %B %H:%M"),
         )
-    else:
+    elif follow_ups:
         subject = "Partner portal: %d follow-up%s due" % (len(follow_ups), "" if len(follow_ups) == 1 else "s")
+    else:
+        subject = "Partner portal: %d learning cycle review%s due" % (len(reviews), "" if len(reviews) == 1 else "s")
     items = [(summary(notice), link(notice_path(notice))) for notice in notices]
-    return queue(person.email, subject, "digest", person=person, items=items, follow_ups=follow_ups)
+    return queue(
+        person.email,
+        subject,
+        "digest",
+        person=person,
+        items=items,
+        follow_ups=follow_ups,
+        reviews=reviews,
+        today=today,
+    )
 
 
 def reply_signature(user_id, thread_id, day, key=None):

@@ -81,6 +81,12 @@ class User(UserMixin, BaseModel):
     email_frequency = CharField(max_length=10, default="immediate")
     digest_hour = IntegerField(default=8)
     last_digest_at = DateTimeField(null=True)
+    # Work contact details the person chooses to show partners on /people/<id> (migration 0017 says why the
+    # defaults are what they are).
+    job_title = CharField(max_length=120, default="")
+    work_phone = CharField(max_length=40, default="")
+    show_email = BooleanField(default=False)
+    show_phone = BooleanField(default=True)
 
     @property
     def is_active(self):
@@ -97,6 +103,15 @@ class User(UserMixin, BaseModel):
     @classmethod
     def with_organisation(cls):
         return cls.select(cls, Organisation).join(Organisation)
+
+    @property
+    def shown_email(self):
+        """The work e-mail partners see, or "" (none for someone who has left)."""
+        return self.email if self.active and self.show_email else ""
+
+    @property
+    def shown_phone(self):
+        return self.work_phone if self.active and self.show_phone else ""
 
     @classmethod
     def stewards(cls):
@@ -212,7 +227,7 @@ Thread.add_index(
 
 
 class ThreadAddressee(BaseModel):
-    thread = ForeignKeyField(Thread, backref="addressee_rows", on_delete="CASCADE", index=False)  # indexes below
+    thread = ForeignKeyField(Thread, backref="addressee_rows", index=False)  # indexes below
     organisation = ForeignKeyField(Organisation, backref="addressed")
     added = DateTimeField(default=now)
     replied_at = DateTimeField(null=True)
@@ -620,6 +635,209 @@ class AttachmentChunk(BaseModel):
         indexes = ((("attachment", "number"), True),)
 
 
+SERVICE_STATUSES = {"open": "Open", "paused": "Paused", "closed": "Closed"}
+# The region's six local authority areas, fixed: a service covers some of them (stored as ",liverpool,sefton,").
+AREAS = {
+    "liverpool": "Liverpool",
+    "sefton": "Sefton",
+    "knowsley": "Knowsley",
+    "st-helens": "St Helens",
+    "wirral": "Wirral",
+    "halton": "Halton",
+}
+REFERRERS = {
+    "self": "The person themselves",
+    "outreach": "Outreach",
+    "partner": "Any partner",
+    "council": "Only the council",
+}
+REFER_BY = {"phone": "Phone", "email": "E-mail", "form": "Form"}
+
+
+def as_set(codes):
+    """Codes kept in one column, bracketed by commas so that one code is found with LIKE '%,code,%'."""
+    return "," + ",".join(codes) + "," if codes else ""
+
+
+def from_set(text):
+    return [code for code in (text or "").split(",") if code]
+
+
+class Service(BaseModel):
+    """What an organisation offers, for whom and how to refer: kept by its own members (and the steward). Who it is
+    for and how to refer live in its rule versions; `rule_number` is the current one's, kept by services.py."""
+
+    organisation = ForeignKeyField(Organisation, backref="services")
+    name = CharField(max_length=200)
+    offers = TextField(default="")
+    offers_html = TextField(default="")
+    areas = CharField(max_length=200, default="")
+    capacity = TextField(default="")
+    contact = CharField(max_length=300, default="")
+    status = CharField(max_length=10, default="open")
+    rule_number = IntegerField(default=0)
+    confirmed_by = ForeignKeyField(User, null=True)
+    confirmed_at = DateTimeField(default=now)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("organisation", "name"), False), (("confirmed_at",), False))
+
+    @property
+    def area_names(self):
+        return [AREAS[code] for code in from_set(self.areas) if code in AREAS]
+
+    @property
+    def status_label(self):
+        return SERVICE_STATUSES[self.status]
+
+
+class RuleVersion(BaseModel):
+    """One version of a service's rule: who it is for and how to refer, from a date, with why it changed."""
+
+    service = ForeignKeyField(Service, backref="rule_versions", index=False)  # the unique index below leads with it
+    number = IntegerField()
+    eligibility = TextField()
+    eligibility_html = TextField()
+    referrers = CharField(max_length=100, default="")
+    refer_by = CharField(max_length=100, default="")
+    hours = CharField(max_length=200, default="")
+    effective_from = DateField()
+    why = TextField(default="")
+    author = ForeignKeyField(User)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("service", "number"), True), (("created",), False))
+
+    @property
+    def referrer_names(self):
+        return [REFERRERS[code] for code in from_set(self.referrers) if code in REFERRERS]
+
+    @property
+    def refer_by_names(self):
+        return [REFER_BY[code] for code in from_set(self.refer_by) if code in REFER_BY]
+
+
+class RuleLink(BaseModel):
+    """A thread or a barrier that led to a rule version."""
+
+    rule = ForeignKeyField(RuleVersion, backref="links")
+    thread = ForeignKeyField(Thread, null=True)
+    barrier = ForeignKeyField(Barrier, null=True)
+
+
+class Citation(BaseModel):
+    """A post that cites a service's rule, as it was in that version."""
+
+    post = ForeignKeyField(Post, unique=True)
+    rule = ForeignKeyField(RuleVersion, backref="citations")
+    created = DateTimeField(default=now)
+
+
+CYCLE_STATUSES = {
+    "proposed": "Proposed",
+    "noticing": "Noticing",
+    "trying": "Trying",
+    "reviewing": "Reviewing",
+    "embedded": "Embedded",
+    "dropped": "Dropped",
+    "declined": "Declined",
+}
+# What an entry may move a cycle to: "proposed" and "declined" are the steward's decision on a proposal.
+CYCLE_STEPS = {key: CYCLE_STATUSES[key] for key in ("noticing", "trying", "reviewing", "embedded", "dropped")}
+CYCLE_OPEN = ("noticing", "trying", "reviewing")  # a cycle still learning: its review date is kept
+
+
+class LearningCycle(BaseModel):
+    """A cycle of learning on purpose: what we noticed, what we are trying, what we learned and what changed in the
+    system, reviewed on a date until it is embedded or dropped."""
+
+    title = CharField(max_length=200)
+    organisation = ForeignKeyField(Organisation, backref="cycles")  # whose member started or proposed it
+    author = ForeignKeyField(User, backref="cycles")
+    noticed = TextField(default="")
+    noticed_html = TextField(default="")
+    trying = TextField(default="")
+    trying_html = TextField(default="")
+    trying_by = CharField(max_length=200, default="")  # who is trying it: organisations or people, in words
+    trying_from = DateField(null=True)
+    learned = TextField(default="")
+    learned_html = TextField(default="")
+    changed = TextField(default="")  # what changed in the system
+    changed_html = TextField(default="")
+    changed_on = DateField(null=True)
+    status = CharField(max_length=20, default="noticing")
+    decline_reason = CharField(max_length=500, null=True)
+    review_on = DateField(null=True)
+    visibility = CharField(max_length=12, default="all")
+    created = DateTimeField(default=now)
+    updated = DateTimeField(default=now)
+    embedded_at = DateTimeField(null=True)  # when an entry last moved it to embedded
+
+    class Meta:
+        indexes = ((("status", "updated"), False), (("updated",), False), (("status", "review_on"), False))
+
+    @property
+    def status_label(self):
+        return CYCLE_STATUSES[self.status]
+
+    def involved_ids(self):
+        """The ids of the organisations involved (for who may see a restricted cycle)."""
+        if not hasattr(self, "_involved_ids"):
+            rows = CycleOrganisation.select(CycleOrganisation.organisation).where(CycleOrganisation.cycle == self.id)
+            self._involved_ids = {organisation for (organisation,) in rows.tuples()}
+        return self._involved_ids
+
+    def review_overdue(self, today):
+        return self.status in CYCLE_OPEN and self.review_on is not None and self.review_on < today
+
+
+class CycleOrganisation(BaseModel):
+    """An organisation involved in a learning cycle."""
+
+    cycle = ForeignKeyField(LearningCycle, backref="organisation_rows", index=False)
+    organisation = ForeignKeyField(Organisation)
+
+    class Meta:
+        indexes = ((("cycle", "organisation"), True), (("organisation", "cycle"), False))
+
+
+class CycleThread(BaseModel):
+    """A thread (or check-in) that a learning cycle noticed."""
+
+    cycle = ForeignKeyField(LearningCycle, backref="thread_rows", index=False)
+    thread = ForeignKeyField(Thread, backref="cycle_rows")
+
+    class Meta:
+        indexes = ((("cycle", "thread"), True),)  # `thread` has its foreign key's index
+
+
+class CycleBarrier(BaseModel):
+    """A system barrier that a learning cycle works on."""
+
+    cycle = ForeignKeyField(LearningCycle, backref="barrier_rows", index=False)
+    barrier = ForeignKeyField(Barrier, backref="cycle_rows")
+
+    class Meta:
+        indexes = ((("cycle", "barrier"), True),)  # `barrier` has its foreign key's index
+
+
+class CycleEntry(BaseModel):
+    """A dated update to a learning cycle, like a barrier's log entry: what happened, and any change of status."""
+
+    cycle = ForeignKeyField(LearningCycle, backref="entries", index=False)
+    author = ForeignKeyField(User)
+    note = TextField()
+    note_html = TextField()
+    status_before = CharField(max_length=20, null=True)
+    status_after = CharField(max_length=20, null=True)
+    created = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("cycle", "created"), False), (("created",), False))
+
+
 TABLES = [
     Organisation,
     User,
@@ -647,4 +865,13 @@ TABLES = [
     GuardOverride,
     Attachment,
     AttachmentChunk,
+    Service,
+    RuleVersion,
+    RuleLink,
+    Citation,
+    LearningCycle,
+    CycleOrganisation,
+    CycleThread,
+    CycleBarrier,
+    CycleEntry,
 ]

@@ -13,6 +13,7 @@ from .models import (
     LIVE_STATUSES,
     REQUEST_KINDS,
     BarrierThread,
+    CycleThread,
     Event,
     GuardOverride,
     InboundMessage,
@@ -53,7 +54,16 @@ def remove(thread):
         PostRevision.delete().where(PostRevision.post.in_(posts)).execute()
         attachments.delete_for_posts(posts)
         GuardOverride.delete().where((GuardOverride.thread == thread.id) | GuardOverride.post.in_(posts)).execute()
-        for model in (Notification, ReadLog, ThreadRead, Watch, ThreadAddressee, ThreadTheme, BarrierThread):
+        for model in (
+            Notification,
+            ReadLog,
+            ThreadRead,
+            Watch,
+            ThreadAddressee,
+            ThreadTheme,
+            BarrierThread,
+            CycleThread,
+        ):
             model.delete().where(model.thread == thread.id).execute()
         ThreadLink.delete().where((ThreadLink.first == thread.id) | (ThreadLink.second == thread.id)).execute()
         for event in Event.select(Event.id, Event.data).where(Event.thread == thread.id):

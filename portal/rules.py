@@ -6,7 +6,7 @@ permissions matrix (tests/test_permissions.py), which fails for a question it do
 
 from peewee import fn
 
-from .models import LIVE_STATUSES, Thread, ThreadAddressee
+from .models import LIVE_STATUSES, CycleOrganisation, LearningCycle, Thread, ThreadAddressee
 
 
 def is_steward(user):
@@ -63,9 +63,11 @@ def can_reopen(user, thread):
     return thread.is_request and thread.status in ("resolved", "closed") and speaks_for_asker(user, thread)
 
 
-def can_see_contact_cards(user):
-    """Who someone is (name, organisation, role) is for every partner: a mention links to it."""
-    return user.is_authenticated
+def can_see_person(user, person):
+    """Who someone is (name, job title, organisation) and the work contact details they chose to show are for every
+    partner, whoever the person is: a mention or a post's author links to it. Someone who has left stays, without
+    contact details, so that their posts still say who wrote them."""
+    return user.is_authenticated and person is not None
 
 
 def can_manage_people(user):
@@ -135,8 +137,8 @@ def can_manage_organisations(user):
     return is_steward(user)
 
 
-def can_read_all_checkins(user):
-    """Every organisation's check-ins side by side, and the nudge to those not yet in."""
+def can_read_checkins_side_by_side(user):
+    """One month's check-ins of every organisation on one page: the steward's, to read across the partnership."""
     return is_steward(user)
 
 
@@ -154,3 +156,106 @@ def can_attach(user, thread):
 def can_remove_attachment(user):
     """Removing a file's content for good, with a reason, is a redaction: the steward's."""
     return is_steward(user)
+
+
+def can_see_services(user):
+    """The services directory, each service and its rule's history are for every signed-in member."""
+    return user.is_authenticated
+
+
+def can_add_service(user):
+    """Members add services for their own organisation; the steward for any."""
+    return user.is_authenticated
+
+
+def _keeps_service(user, service):
+    return is_steward(user) or service.organisation_id == user.organisation_id
+
+
+def can_edit_service(user, service):
+    """A service is kept by its organisation's own members; the steward can edit any."""
+    return _keeps_service(user, service)
+
+
+def can_change_rule(user, service):
+    """Who a service is for and how to refer: a new version, by its keepers."""
+    return _keeps_service(user, service)
+
+
+def can_confirm_service(user, service):
+    """ "Still right? Confirm as it is": its keepers."""
+    return _keeps_service(user, service)
+
+
+def can_cite_service(user, thread):
+    """Citing a service's current rule in a reply to a need or question."""
+    return thread.is_request and can_reply(user, thread)
+
+
+def can_read_past_checkins(user, organisation):
+    """An organisation's check-ins, month by month. Every check-in is posted for all partners to read (an update
+    thread seen by everyone), so its history is every partner's to read too."""
+    return user.is_authenticated and organisation is not None
+
+
+def can_remind_about_checkins(user):
+    """Remind an organisation that has not sent this month's check-in."""
+    return is_steward(user)
+
+
+def can_see_cycle(user, cycle):
+    """As for threads: every partner, or when restricted the organisations involved (and the one that started it)
+    and the steward."""
+    return (
+        is_steward(user)
+        or cycle.visibility == "all"
+        or cycle.organisation_id == user.organisation_id
+        or user.organisation_id in cycle.involved_ids()
+    )
+
+
+def cycle_visible_filter(user):
+    """The query form of can_see_cycle, for every list of cycles."""
+    if is_steward(user):
+        return LearningCycle.id.is_null(False)
+    involved = CycleOrganisation.select(CycleOrganisation.id).where(
+        (CycleOrganisation.cycle == LearningCycle.id) & (CycleOrganisation.organisation == user.organisation_id)
+    )
+    return (
+        (LearningCycle.visibility == "all") | (LearningCycle.organisation == user.organisation_id) | fn.EXISTS(involved)
+    )
+
+
+def can_start_cycle(user):
+    """Any member, for their own organisation; the steward, for any."""
+    return user.is_authenticated
+
+
+def can_propose_cycle(user):
+    """A member may propose a cycle for the steward to take on (the steward starts one instead)."""
+    return user.is_authenticated and not is_steward(user)
+
+
+def can_edit_cycle(user, cycle):
+    """The steward, any; members of the organisation that started or proposed it, until a proposal is declined."""
+    return can_see_cycle(user, cycle) and (
+        is_steward(user) or (cycle.organisation_id == user.organisation_id and cycle.status != "declined")
+    )
+
+
+def can_add_cycle_entry(user, cycle):
+    """A dated update: the steward, and members of the organisations involved, once the cycle is under way."""
+    return (
+        can_see_cycle(user, cycle)
+        and cycle.status not in ("proposed", "declined")
+        and (
+            is_steward(user)
+            or cycle.organisation_id == user.organisation_id
+            or user.organisation_id in cycle.involved_ids()
+        )
+    )
+
+
+def can_decide_cycle_proposal(user, cycle):
+    """Accept a proposed cycle (it starts) or decline it with a reason the proposer sees: the steward's."""
+    return is_steward(user) and cycle.status == "proposed"

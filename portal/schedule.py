@@ -2,8 +2,8 @@
 
 Digests are timed in Europe/London: a daily digest at the person's hour, a weekly one on Monday at that hour,
 whatever the clocks did in between. Stewards who get e-mail as it happens also get a morning digest of the
-follow-ups that are due. Several workers may run this at once: each notice and digest is claimed by a
-conditional update first, so only one worker sends it.
+follow-ups and learning cycle reviews that are due. Several workers may run this at once: each notice and digest
+is claimed by a conditional update first, so only one worker sends it.
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -13,7 +13,7 @@ from peewee import JOIN
 from . import mail, notify
 from .clock import LONDON, in_london, now
 from .db import database
-from .models import LIVE_STATUSES, Notification, Thread, User
+from .models import CYCLE_OPEN, LIVE_STATUSES, LearningCycle, Notification, Thread, User
 
 PERIODS = {"daily": 1, "weekly": 7, "immediate": 1}
 
@@ -67,6 +67,15 @@ def overdue_follow_ups():
     )
 
 
+def reviews_due():
+    """Learning cycles still open whose review is due today or overdue, soonest first: for the stewards' digest."""
+    return list(
+        LearningCycle.select(LearningCycle.id, LearningCycle.title, LearningCycle.review_on)
+        .where(LearningCycle.status.in_(CYCLE_OPEN) & (LearningCycle.review_on <= today()))
+        .order_by(LearningCycle.review_on, LearningCycle.id)
+    )
+
+
 def digest_readers():
     return User.with_organisation().where(
         (User.active == True)
@@ -79,7 +88,7 @@ def digests(people=None):
     """Send each digest that has fallen due since the person's last one. `people` is who was read as getting
     digests (by default, now); the claim on last_digest_at makes sure only one worker sends each."""
     moment = now()
-    follow_ups = None
+    follow_ups = reviews = None
     for person in digest_readers() if people is None else people:
         due = digest_moment(person, moment)
         since = person.last_digest_at or person.created
@@ -99,8 +108,9 @@ def digests(people=None):
                 .order_by(Notification.created)
             )
         if person.is_steward and follow_ups is None:
-            follow_ups = overdue_follow_ups()
+            follow_ups, reviews = overdue_follow_ups(), reviews_due()
         steward_list = follow_ups if person.is_steward else []
+        review_list = reviews if person.is_steward else []
         with database.atomic():
             last = (
                 User.last_digest_at.is_null()
@@ -109,10 +119,10 @@ def digests(people=None):
             )
             if not User.update(last_digest_at=moment).where((User.id == person.id) & last).execute():
                 continue  # another worker sent this digest
-            if notices or steward_list:
+            if notices or steward_list or review_list:
                 for notice in notices:
                     notice.user = person
-                mail.queue_digest(person, notices, steward_list, since)
+                mail.queue_digest(person, notices, steward_list, since, review_list, today())
 
 
 def run_due():

@@ -4,10 +4,10 @@
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, request, session, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from . import clock
+from . import clock, learning
 from .lists import threads
 from .models import Post
 from .paging import id_from
@@ -84,3 +84,20 @@ def tell_blind_mentions(names):
             % (" and ".join(names), "was" if len(names) == 1 else "were"),
             "info",
         )
+
+
+def month_asked():
+    """The month in the query string (?month=2026-12), this month when there is none; a page saying what a month
+    looks like (404) when it is not one, or not yet come."""
+    text = request.args.get("month")
+    if not text:
+        return learning.this_month()
+    month = learning.past_month(text)
+    if month is None:
+        page = render_template(
+            "errors.html",
+            title="There is no such month here",
+            text="Write a month as year and month, like %s, from 2000-01 to this month." % learning.this_month(),
+        )
+        abort(make_response(page, 404))
+    return month

@@ -45,3 +45,35 @@ def make_attachment(post, name="notes.txt", content=b"Referral notes\n"):
     stream = io.BytesIO(content)
     upload = attachments.inspect(name, stream, 10 * 1024 * 1024)
     return attachments.attach([upload], post.author, post.thread_id, post.id)[0]
+
+
+def make_service(author, name="Crash pads", eligibility="People sleeping rough", referrers=("outreach",), **details):
+    from portal import services
+
+    fields = {"name": name, "offers": "Two crash pads", "areas": ["st-helens"], "capacity": "", "contact": "0151"}
+    fields.update({"status": "open", **details})
+    rule = services.Rule(eligibility=eligibility, referrers=list(referrers), refer_by=["phone"], hours="Any hour")
+    return services.add_service(author, author.organisation_id, fields, rule)
+
+
+def make_cycle(author, title="Direct referral into crash pads", organisations=(), threads=(), barriers=(), **fields):
+    """A learning cycle started by `author` for their organisation, through portal.cycles."""
+    from portal import cycles
+
+    propose = fields.pop("propose", False)
+    values = {
+        "title": title,
+        "noticed": "Outreach were turned away.",
+        "trying": "",
+        "trying_by": "",
+        "trying_from": None,
+        "learned": "",
+        "changed": "",
+        "changed_on": None,
+        "review_on": None,
+        "visibility": "all",
+        **fields,
+    }
+    return cycles.start_cycle(
+        author, values, [o.id for o in organisations], [t.id for t in threads], [b.id for b in barriers], propose
+    )

@@ -128,7 +128,7 @@ def test_monthly_check_in_is_due_posted_once_and_nudged(as_person, steward):
     steward_client.post("/checkins/nudge/quiet")
     assert [n.kind for n in Notification.select().where(Notification.user == quiet_member.id)] == ["checkin_due"]
     assert "reminds Quiet Council that this month" in as_person(quiet_member).get("/notifications").text
-    assert as_person(member).get("/checkins").status_code == 403
+    assert as_person(member).get("/checkins").headers["Location"] == "/orgs/hope/checkins"
 
 
 def test_check_in_is_not_due_before_the_organisations_day():

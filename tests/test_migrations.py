@@ -173,6 +173,37 @@ WRITTEN_AFTER = {
         "UPDATE organisation SET phone = '0151 496 0400, 0151 496 0401', email = 'housing@riverside.example.org' "
         "WHERE id = 2",
     ],
+    "0016_services": [
+        "INSERT INTO service (id, organisation_id, name, offers, offers_html, areas, capacity, contact, status, "
+        "rule_number, confirmed_by_id, confirmed_at, created) VALUES "
+        "(1, 1, 'Crash pads', 'Two pads', '<p>Two pads</p>', ',st-helens,', '', '0151 496 0400', 'open', 2, 2, "
+        "'2026-01-10 09:00:00', '2026-01-02 09:00:00')",
+        "INSERT INTO rule_version (id, service_id, number, eligibility, eligibility_html, referrers, refer_by, hours, "
+        "effective_from, why, author_id, created) VALUES "
+        "(1, 1, 1, 'Allocated by the council', '<p>Allocated by the council</p>', ',council,', ',phone,', '', "
+        "'2026-01-02', '', 2, '2026-01-02 09:00:00'), "
+        "(2, 1, 2, 'People sleeping rough', '<p>People sleeping rough</p>', ',outreach,', ',phone,', 'Any hour', "
+        "'2026-01-10', 'Outreach may refer', 2, '2026-01-10 09:00:00')",
+        "INSERT INTO rule_link (id, rule_id, thread_id, barrier_id) VALUES (1, 2, 2, 1)",
+        "INSERT INTO citation (id, post_id, rule_id, created) VALUES (1, 4, 1, '2026-01-03 09:00:00')",
+    ],
+    "0017_people_contacts": [
+        "UPDATE \"user\" SET job_title = 'Housing options officer', work_phone = '0151 496 0411', "
+        "show_email = TRUE WHERE id = 3",
+    ],
+    "0019_learning_cycles": [
+        "INSERT INTO learning_cycle (id, title, organisation_id, author_id, noticed, noticed_html, trying, "
+        "trying_html, trying_by, learned, learned_html, changed, changed_html, status, review_on, visibility, "
+        "created, updated) VALUES (1, 'Direct referral into emergency beds', 1, 2, 'Turned away', "
+        "'<p>Turned away</p>', '', '', 'Outreach', '', '', '', '', 'trying', '2026-02-01', 'all', "
+        "'2026-01-10 09:00:00', '2026-01-10 09:00:00')",
+        "INSERT INTO cycle_organisation (id, cycle_id, organisation_id) VALUES (1, 1, 1), (2, 1, 2)",
+        "INSERT INTO cycle_thread (id, cycle_id, thread_id) VALUES (1, 1, 2)",
+        "INSERT INTO cycle_barrier (id, cycle_id, barrier_id) VALUES (1, 1, 1)",
+        "INSERT INTO cycle_entry (id, cycle_id, author_id, note, note_html, status_before, status_after, created) "
+        "VALUES (1, 1, 1, 'A month''s trial', '<p>A month&#39;s trial</p>', 'noticing', 'trying', "
+        "'2026-01-11 10:00:00')",
+    ],
     "0018_attachments": [
         "INSERT INTO attachment (id, post_id, uploader_id, organisation_id, name, content_type, size, sha256, "
         "created) VALUES (1, 1, 2, 1, 'referral.txt', 'text/plain', 5, 'x', '2026-01-12 12:00:00')",
@@ -343,6 +374,13 @@ def gives_every_organisation_empty_contact_details(db):
     assert rows(db, "SELECT id, phone, email FROM organisation ORDER BY id") == [(n, "", "") for n in (1, 2, 3, 4)]
 
 
+def gives_everyone_a_hidden_email_and_no_contact_details(db):
+    people = rows(db, 'SELECT id, job_title, work_phone, show_email, show_phone FROM "user" ORDER BY id')
+    assert [(id, title, phone, bool(email), bool(shown)) for id, title, phone, email, shown in people] == [
+        (n, "", "", False, True) for n in (1, 2, 3, 4, 5)
+    ]
+
+
 def keeps_one_open_per_person_thread_and_hour(db):
     assert rows(db, "SELECT id, hour FROM read_log ORDER BY id") == [(1, "2026-01-09 10:00:00")]
     with pytest.raises(IntegrityError), db.atomic():
@@ -361,6 +399,16 @@ def starts_with_no_overrides(db):
     assert rows(db, "SELECT id FROM guard_override") == []
 
 
+def starts_with_no_services(db):
+    for table in ("service", "rule_version", "rule_link", "citation"):
+        assert rows(db, "SELECT id FROM %s" % table) == []
+
+
+def starts_with_no_learning_cycles(db):
+    for table in ("learning_cycle", "cycle_organisation", "cycle_thread", "cycle_barrier", "cycle_entry"):
+        assert rows(db, "SELECT id FROM %s" % table) == []
+
+
 PROMISES = {
     "0002_stewards_desk": starts_the_clocks_of_requests_already_open,
     "0003_notifications": gives_everyone_the_default_email_settings,
@@ -376,6 +424,9 @@ PROMISES = {
     "0013_read_log_hourly": keeps_one_open_per_person_thread_and_hour,
     "0014_guard_overrides": starts_with_no_overrides,
     "0015_organisation_contacts": gives_every_organisation_empty_contact_details,
+    "0016_services": starts_with_no_services,
+    "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
+    "0019_learning_cycles": starts_with_no_learning_cycles,
     "0018_attachments": starts_with_no_attachments,
 }
 

@@ -4,9 +4,9 @@ import pytest
 
 from portal import demo, rules
 from portal.lists.pages import visible_threads
-from portal.models import Post, Thread, User
+from portal.models import LearningCycle, Post, Thread, User
 
-from .builders import make_attachment, make_org, make_request, make_steward, make_user
+from .builders import make_attachment, make_cycle, make_org, make_request, make_service, make_steward, make_user
 
 PEOPLE = ("asker", "addressee", "colleague", "outsider", "steward")
 
@@ -133,6 +133,13 @@ THE_ASKERS = expect(asker=True, colleague=True, addressee=False, outsider=False,
 ALL_BUT_OUTSIDERS = expect(asker=True, colleague=True, addressee=True, outsider=False, steward=True)
 
 
+EVERYONE = expect(**dict.fromkeys(PEOPLE, True))
+
+
+def askers_service(threads):
+    return make_service(threads["open"].author)
+
+
 def first_post(threads, name):
     return Post.get(Post.thread == threads[name].id)
 
@@ -140,6 +147,19 @@ def first_post(threads, name):
 def attachment_on(threads, name):
     post = first_post(threads, name)
     return make_attachment(post)
+
+
+def cycle(threads, status="noticing"):
+    """A restricted learning cycle started by the asker's organisation with the addressee's involved."""
+    key = "cycle " + status
+    if key not in threads:
+        thread = threads["restricted"]
+        made = make_cycle(
+            thread.author, organisations=[o.organisation for o in thread.addressees], visibility="restricted"
+        )
+        LearningCycle.update(status=status).where(LearningCycle.id == made.id).execute()
+        threads[key] = LearningCycle.get_by_id(made.id)
+    return threads[key]
 
 
 # Every question rules.py answers: how to ask it in the world above, and each person's answer.
@@ -162,7 +182,7 @@ QUESTIONS = {
     "speaks_for_asker": (lambda threads: (threads["open"],), THE_ASKERS),
     "can_resolve": (lambda threads: (threads["open"],), THE_ASKERS),
     "can_reopen": (lambda threads: (threads["resolved"],), THE_ASKERS),
-    "can_see_contact_cards": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
+    "can_see_person": (lambda threads: (threads["open"].author,), expect(**dict.fromkeys(PEOPLE, True))),
     "can_manage_people": (lambda threads: (), STEWARD_ONLY),
     "can_review_kept_details": (lambda threads: (), STEWARD_ONLY),
     "can_tag_thread": (lambda threads: (threads["open"],), THE_ASKERS),
@@ -177,7 +197,6 @@ QUESTIONS = {
     "can_manage_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_link_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_manage_organisations": (lambda threads: (), STEWARD_ONLY),
-    "can_read_all_checkins": (lambda threads: (), STEWARD_ONLY),
     "can_see_attachment": (
         lambda threads: (
             attachment_on(threads, "restricted"),
@@ -188,8 +207,32 @@ QUESTIONS = {
     ),
     "can_attach": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
     "can_remove_attachment": (lambda threads: (), STEWARD_ONLY),
+    "can_read_checkins_side_by_side": (lambda threads: (), STEWARD_ONLY),
+    "can_read_past_checkins": (
+        lambda threads: (threads["open"].organisation,),
+        expect(**dict.fromkeys(PEOPLE, True)),
+    ),
+    "can_remind_about_checkins": (lambda threads: (), STEWARD_ONLY),
+    "can_see_cycle": (lambda threads: (cycle(threads),), ALL_BUT_OUTSIDERS),
+    "can_start_cycle": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
+    "can_propose_cycle": (
+        lambda threads: (),
+        expect(asker=True, colleague=True, addressee=True, outsider=True, steward=False),
+    ),
+    "can_edit_cycle": (lambda threads: (cycle(threads),), THE_ASKERS),
+    "can_add_cycle_entry": (lambda threads: (cycle(threads),), ALL_BUT_OUTSIDERS),
+    "can_decide_cycle_proposal": (lambda threads: (cycle(threads, "proposed"),), STEWARD_ONLY),
+    "can_see_services": (lambda threads: (), EVERYONE),
+    "can_add_service": (lambda threads: (), EVERYONE),
+    "can_edit_service": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_change_rule": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_confirm_service": (lambda threads: (askers_service(threads),), THE_ASKERS),
+    "can_cite_service": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
 }
-NOT_QUESTIONS = {"visible_filter"}  # the query form of can_see_thread: the test above checks that they agree
+NOT_QUESTIONS = {
+    "visible_filter",
+    "cycle_visible_filter",
+}  # the query form of can_see_thread: the test above checks that they agree
 
 
 def test_every_question_rules_answers_is_in_the_matrix():
@@ -210,3 +253,55 @@ def test_the_matrix_of_every_question(world, question):
     arguments, answers = QUESTIONS[question]
     for who, expected in answers:
         assert getattr(rules, question)(people[who], *arguments(threads)) == expected, (question, who)
+
+
+@pytest.mark.parametrize("who, code", expect(asker=200, colleague=200, addressee=200, outsider=404, steward=200))
+def test_read_a_restricted_cycle(as_person, world, who, code):
+    people, threads = world
+    assert as_person(people[who]).get("/cycles/%d" % cycle(threads).id).status_code == code
+    assert ("Direct referral" in as_person(people[who]).get("/cycles").text) == (code == 200)
+
+
+@pytest.mark.parametrize("who, code", expect(asker=303, colleague=303, addressee=403, outsider=404, steward=303))
+def test_edit_a_cycle(as_person, world, who, code):
+    people, threads = world
+    data = {"title": "Changed", "noticed": "N", "visibility": "restricted"}
+    assert as_person(people[who]).post("/cycles/%d/edit" % cycle(threads).id, data=data).status_code == code
+
+
+@pytest.mark.parametrize("who, code", expect(asker=303, colleague=303, addressee=303, outsider=404, steward=303))
+def test_add_an_entry_to_a_cycle(as_person, world, who, code):
+    people, threads = world
+    response = as_person(people[who]).post("/cycles/%d/entries" % cycle(threads).id, data={"note": "Tried it"})
+    assert response.status_code == code
+
+
+@pytest.mark.parametrize("who, code", expect(asker=403, colleague=403, addressee=403, outsider=404, steward=303))
+def test_decide_a_proposed_cycle(as_person, world, who, code):
+    people, threads = world
+    proposal = cycle(threads, "proposed")
+    response = as_person(people[who]).post("/cycles/%d/decision" % proposal.id, data={"decision": "accept"})
+    assert response.status_code == code
+    assert LearningCycle.get_by_id(proposal.id).status == ("noticing" if code == 303 else "proposed")
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_start_or_propose_a_cycle(as_person, world, who):
+    people, _ = world
+    client = as_person(people[who])
+    page = client.get("/cycles/new").text
+    assert ("Propose it to the steward" in page) == (who != "steward")
+    data = {"title": "Mine", "noticed": "N", "visibility": "all", "action": "propose"}
+    assert client.post("/cycles/new", data=data).status_code == 303
+    made = LearningCycle.get(LearningCycle.title == "Mine")
+    assert made.organisation_id == people[who].organisation_id
+    assert made.status == ("noticing" if who == "steward" else "proposed")
+
+
+def test_the_cycle_rule_and_its_list_filter_agree(world):
+    people, threads = world
+    cycle(threads)
+    make_cycle(people["outsider"], title="Open to all")
+    for person in people.values():
+        listed = {c.id for c in LearningCycle.select().where(rules.cycle_visible_filter(person))}
+        assert listed == {c.id for c in LearningCycle.select() if rules.can_see_cycle(person, c)}

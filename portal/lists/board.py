@@ -227,19 +227,9 @@ def changed_rows(user, ids, since):
     return rows, list(gone)
 
 
-def most_waited_on(user):
-    """Every organisation with live requests waiting on it, those waited on most first: where to look, not a
-    ranking. One query when anything has changed."""
-    return waited_on(person(user))
-
-
-@until_next_event
-def waited_on(viewer):
-    return list(waited_on_query.run_as(viewer))
-
-
-@sql
-def waited_on_query(viewer):
+def waiting_on(viewer, first=(), last=()):
+    """Every organisation with live requests waiting on it: (name, slug, waits) between the columns `first` and
+    `last`, in no order (the steward's desk query, lists.home.desk_query, takes it as one of its branches)."""
     # counted by organisation first, so only the few organisations are joined, not every wait
     counted = (
         ThreadAddressee.select(ThreadAddressee.organisation, fn.COUNT(ThreadAddressee.id).alias("waits"))
@@ -254,9 +244,6 @@ def waited_on_query(viewer):
         .group_by(ThreadAddressee.organisation)
         .alias("counted")
     )
-    return (
-        Organisation.select(Organisation.name, Organisation.slug, counted.c.waits)
-        .join(counted, on=(counted.c.organisation_id == Organisation.id))
-        .order_by(counted.c.waits.desc(), Organisation.name)
-        .namedtuples()
+    return Organisation.select(*first, Organisation.name, Organisation.slug, counted.c.waits, *last).join(
+        counted, on=(counted.c.organisation_id == Organisation.id)
     )

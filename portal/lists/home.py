@@ -1,8 +1,19 @@
 """Home's three lists: the live requests addressed to the person's organisation, its own, and the updates."""
 
-from ..models import LIVE_STATUSES, Thread, ThreadAddressee
-from .pages import thread_pages
+from collections import namedtuple
+from datetime import date
+
+from peewee import SQL, Value
+
+from ..models import LIVE_STATUSES, Thread, ThreadAddressee, union_all
+from .board import waiting_on
+from .cache import sql, until_next_event
+from .cycles import due_reviews, review_window
+from .pages import person, thread_pages
 from .rows import attach_addressed_to
+
+WaitedOn = namedtuple("WaitedOn", "name slug waits")
+Review = namedtuple("Review", "title id review_on")
 
 LISTS = ("addressed", "own", "updates")
 
@@ -24,3 +35,34 @@ def home_pages(user, numbers, size):
     pages = thread_pages(user, home_lists, (), numbers, size)
     attach_addressed_to([t for page in pages.values() for t in page.items])
     return pages
+
+
+def desk(user):
+    """The steward's desk beside the counts: every organisation with requests waiting on it, those waited on
+    most first, and the learning cycles whose review is due within lists.cycles.REVIEW_AHEAD days or overdue,
+    soonest first. One query when anything has changed."""
+    return desk_lists(person(user), review_window())
+
+
+@until_next_event
+def desk_lists(viewer, review_by):
+    organisations, reviews = [], []
+    rows = desk_query.run_as(viewer, plain=True, review_by=review_by.isoformat())
+    for label, name, slug, waits, cycle_id, review_on in rows:
+        if label == "organisations":
+            organisations.append(WaitedOn(name, slug, waits))
+        else:
+            # SQLite gives a date as its text
+            reviews.append(
+                Review(name, cycle_id, review_on if isinstance(review_on, date) else date.fromisoformat(review_on))
+            )
+    return {
+        "organisations": sorted(organisations, key=lambda o: (-o.waits, o.name)),
+        "reviews": sorted(reviews, key=lambda r: (r.review_on, r.id)),
+    }
+
+
+@sql
+def desk_query(viewer):
+    waited = waiting_on(viewer, first=[Value("organisations")], last=[SQL("NULL"), SQL("NULL")])
+    return union_all(waited, due_reviews(viewer))

@@ -14,6 +14,7 @@ from ..models import (
     THREAD_KINDS,
     Barrier,
     BarrierThread,
+    LearningCycle,
     Notification,
     Organisation,
     Theme,
@@ -29,6 +30,7 @@ from ..models import (
 )
 from . import filters
 from .cache import slot, sql
+from .cycles import cycles_on_thread
 from .filters import Filter
 from .pages import thread_page, visible_threads
 from .rows import attach_addressed_to, attach_themes
@@ -129,8 +131,9 @@ def merged_into(thread_id):
 
 
 @sql
-def learning_lists():
-    """Every theme in use or on the thread in slot "thread", and every barrier, each saying whether it is on it."""
+def learning_lists(viewer):
+    """Every theme in use or on the thread in slot "thread", and every barrier, each saying whether it is on it;
+    and the learning cycles that link the thread which `viewer` may see."""
     on_thread = (ThreadTheme.theme == Theme.id) & (ThreadTheme.thread == slot("thread"))
     themes = (
         Theme.select(Value("theme"), Theme.name, Theme.id, Theme.slug, ThreadTheme.id.is_null(False))
@@ -141,17 +144,18 @@ def learning_lists():
     barriers = Barrier.select(
         Value("barrier"), Barrier.title, Barrier.id, Barrier.status, BarrierThread.id.is_null(False)
     ).join(BarrierThread, JOIN.LEFT_OUTER, on=linked)
-    return union_all(themes, barriers)
+    return union_all(themes, barriers, cycles_on_thread(viewer))
 
 
 def learning_context(user, thread):
-    """The thread's themes and barriers, and what `user` could add, from one query."""
-    lists = short_lists(learning_lists.run(thread=thread.id))
+    """The thread's themes, barriers and learning cycles, and what `user` could add, from one query."""
+    lists = short_lists(learning_lists.run_as(user, thread=thread.id))
     themes = [(Theme(id=id, name=name, slug=slug), here) for name, id, slug, here in lists["theme"]]
     barriers = [(Barrier(id=id, title=title, status=status), here) for title, id, status, here in lists["barrier"]]
     thread.themes = [theme for theme, here in themes if here]
     return {
         "barriers": [barrier for barrier, here in barriers if here],
+        "cycles": [LearningCycle(id=id, title=title, status=status) for title, id, status, _ in lists["cycle"]],
         # retired themes stay offered on the threads that have them, so saving does not drop them
         "theme_choices": [theme for theme, _ in themes] if rules.can_tag_thread(user, thread) else [],
         "barrier_choices": [barrier for barrier, _ in barriers] if rules.can_link_barriers(user) else [],

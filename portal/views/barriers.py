@@ -6,6 +6,7 @@ from peewee import JOIN, fn
 
 from .. import learning, rules
 from ..forms import BarrierForm, BarrierLogForm, ThemeForm
+from ..lists.cycles import cycles_on_barrier
 from ..lists.pages import visible_threads
 from ..lists.rows import attach_addressees
 from ..models import (
@@ -111,6 +112,7 @@ def show_page(barrier, log_form, status=200):
         threads=threads,
         log=log,
         where=places([barrier])[barrier.id],
+        cycles=cycles_on_barrier(current_user, barrier.id),
         log_form=log_form,
         BARRIER_STATUSES=BARRIER_STATUSES,
     ), status

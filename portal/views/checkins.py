@@ -1,12 +1,15 @@
-"""Monthly check-ins: each organisation's situation update, and the steward's view of who has sent theirs."""
+"""Monthly check-ins: posting this month's, one month across the organisations side by side (the steward's, with
+reminders for those not yet in), and each organisation's past check-ins month by month."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import learning, notify, rules
+from .. import dashboard, learning, notify, rules
 from ..forms import CheckInForm
+from ..lists import checkins
 from ..models import Organisation, Thread
-from ..web import require
+from ..paging import page_number
+from ..web import month_asked, require
 
 bp = Blueprint("checkins", __name__)
 
@@ -30,23 +33,56 @@ def new():
     return render_template("checkins/new.html", form=form), 422 if form.is_submitted() else 200
 
 
+def months_around(month):
+    """The month before `month`, and the one after unless that is still to come."""
+    after = dashboard.shift(month, 1)
+    return dashboard.shift(month, -1), after if after <= learning.this_month() else None
+
+
 @bp.get("/checkins")
 def index():
-    require(rules.can_read_all_checkins(current_user))
-    month = learning.this_month()
-    organisations = list(Organisation.by_name().where(Organisation.active == True))
-    posted = {
-        t.organisation_id: t
-        for t in Thread.select(Thread.id, Thread.organisation, Thread.created).where(
-            (Thread.checkin_month == month) & Thread.merged_into.is_null()
-        )
-    }
-    return render_template("checkins/index.html", organisations=organisations, posted=posted, month=month)
+    """One month's check-ins across the organisations, side by side; a member is shown their own organisation's."""
+    if not rules.can_read_checkins_side_by_side(current_user):
+        month = request.args.get("month")
+        return redirect(url_for(".organisation", slug=current_user.organisation.slug, month=month), 303)
+    month = month_asked()
+    page = checkins.month_across(current_user, month, page_number(request.args), current_app.config["PAGE_SIZE"])
+    before, after = months_around(month)
+    return render_template(
+        "checkins/index.html",
+        page=page,
+        month=month,
+        before=before,
+        after=after,
+        this_month=month == learning.this_month(),
+        latest=learning.this_month(),
+    )
+
+
+@bp.get("/orgs/<slug>/checkins")
+def organisation(slug):
+    """An organisation's check-ins, the latest month first, or one month's (?month=2026-11)."""
+    organisation = Organisation.get_or_none(Organisation.slug == slug)
+    if organisation is None:
+        abort(404)
+    require(rules.can_read_past_checkins(current_user, organisation))
+    month = month_asked() if request.args.get("month") else None
+    page = checkins.organisation_months(
+        current_user, organisation, page_number(request.args), current_app.config["PAGE_SIZE"], month
+    )
+    return render_template(
+        "checkins/organisation.html",
+        organisation=organisation,
+        page=page,
+        month=month,
+        before_after=months_around(month) if month else (None, None),
+        latest=learning.this_month(),
+    )
 
 
 @bp.post("/checkins/nudge/<slug>")
 def nudge(slug):
-    require(rules.can_read_all_checkins(current_user))
+    require(rules.can_remind_about_checkins(current_user))
     organisation = Organisation.get_or_none(Organisation.slug == slug)
     if organisation is None:
         abort(404)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from .. import learning, rules
 from ..htmx import render, wants_fragment
 from ..lists import board, home
+from ..lists.cycles import today as cycle_today
 from ..paging import page_number
 
 bp = Blueprint("home", __name__)
@@ -21,7 +22,7 @@ def index():
     whole = len(names) > 1
     overview = None
     if whole and rules.can_see_overview(current_user):
-        overview = {"counts": board.counts(current_user), "organisations": board.most_waited_on(current_user)}
+        overview = {"counts": board.counts(current_user), **home.desk(current_user), "today": cycle_today()}
     checkin_due = whole and learning.checkin_due(current_user.organisation)
     return render(
         "home/index.html", part if part in pages else "content", pages=pages, overview=overview, checkin_due=checkin_due

@@ -8,12 +8,14 @@ from flask_login import current_user
 from peewee import JOIN, fn
 
 from .. import charts, dashboard, learning, tracking
+from ..lists import cycles as cycle_lists
 from ..lists.board import organisations_and_owners
 from ..lists.learning import figures
 from ..lists.pages import visible_threads
 from ..lists.rows import attach_addressees
 from ..models import (
     BARRIER_STATUSES,
+    CYCLE_STATUSES,
     REQUEST_KINDS,
     Barrier,
     BarrierHolder,
@@ -290,6 +292,8 @@ def report():
         resolved=resolved,
         still_open=still_open,
         moved=list(moved),
+        cycles=cycle_lists.for_report(current_user, begin, finish, organisation),
+        CYCLE_STATUSES=CYCLE_STATUSES,
         organisations=organisations,
         BARRIER_STATUSES=BARRIER_STATUSES,
         prompts=learning.CHECKIN_PROMPTS,

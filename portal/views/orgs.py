@@ -1,4 +1,4 @@
-"""Organisations: the list, each organisation's page, and the steward's add and edit; and a person to contact."""
+"""Organisations: the list, each organisation's page with who to contact there, and the steward's add and edit."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -8,10 +8,10 @@ from .. import accounts, notify, rules
 from ..forms import OrganisationForm
 from ..htmx import render
 from ..lists.pages import visible_threads
+from ..lists.people import contacts
 from ..lists.rows import attach_addressees
 from ..models import LIVE_STATUSES, Organisation, Post, Thread, User
 from ..paging import Page, page_number
-from ..text import slugify
 
 bp = Blueprint("orgs", __name__)
 
@@ -60,14 +60,16 @@ def show(slug):
         page_number(request.args, "posts"),
         size,
     )
+    people = contacts(organisation, page_number(request.args, "people"), size)
     attach_addressees(requests.items)
     part = request.args.get("part")
     return render(
         "orgs/show.html",
-        part if part in ("requests", "posts") else "content",
+        part if part in ("requests", "posts", "people") else "content",
         organisation=organisation,
         requests=requests,
         posts=posts,
+        people=people,
         watching=notify.watch_level(current_user, organisation) == "watch",
     )
 
@@ -95,15 +97,3 @@ def edit_form(form, organisation):
     return render_template("orgs/edit.html", form=form, organisation=organisation), (
         422 if form.is_submitted() else 200
     )
-
-
-@bp.get("/people/<int:person_id>")
-def person(person_id):
-    """A person to contact, where a mention of them leads: their name, organisation and role only."""
-    if not rules.can_see_contact_cards(current_user):
-        abort(403)
-    found = User.select(User.id, User.name, User.role, User.active, Organisation).join(Organisation)
-    person = found.where(User.id == person_id).first()
-    if person is None:
-        abort(404)
-    return render_template("orgs/person.html", person=person, slugify=slugify)

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from .. import search
 from ..htmx import render, wants_fragment
-from ..lists import threads
+from ..lists import cycles, threads
 from ..lists.search import read_filters, results
 from ..paging import page_number
 
@@ -20,8 +20,10 @@ def index():
     terms = search.words(text)
     size = current_app.config["PAGE_SIZE"]
     page, count, capped, hits = None, 0, False, {}
+    found_cycles, more_cycles = [], False
     if terms:
         page, count, capped, hits = results(current_user, terms, chosen, choices, page_number(request.args), size)
+        found_cycles, more_cycles = cycles.matching(current_user, terms)
     return render(
         "search/index.html",
         "results",
@@ -39,6 +41,8 @@ def index():
         max_candidates=search.MAX_CANDIDATES,
         size=size,
         hits=hits,
+        cycles=found_cycles,
+        more_cycles=more_cycles,
         posts_per_page=current_app.config["POSTS_PER_PAGE"],
         status_oob=wants_fragment(),
     )

@@ -37,7 +37,12 @@ from portal.models import (
     BarrierHolder,
     BarrierLog,
     BarrierThread,
+    CycleBarrier,
+    CycleEntry,
+    CycleOrganisation,
+    CycleThread,
     Event,
+    LearningCycle,
     Notification,
     Organisation,
     Post,
@@ -55,7 +60,7 @@ from portal.text import render_markdown, slugify
 
 from . import content
 
-GENERATOR_VERSION = 1  # bump when the data changes, so cached databases are made again
+GENERATOR_VERSION = 2  # bump when the data changes, so cached databases are made again
 DATA = Path(__file__).resolve().parent / "data"
 PASSWORD = "bench-password-2026"
 STEWARD_EMAIL = "steward@bench.example.org"
@@ -530,6 +535,55 @@ class Region:
                 links.append({"barrier": number, "thread": thread["id"], "created": max(created, thread["created"])})
         return barriers, holders, links, logs
 
+    def plan_cycles(self):
+        """A learning cycle for each barrier, each with two or three organisations, a few threads and entries."""
+        rng = self.rng
+        cycles, involved, threads, barriers, entries = [], [], [], [], []
+        statuses = ["noticing", "trying", "reviewing", "embedded", "dropped"]
+        for number, title in enumerate(content.BARRIERS, start=1):
+            created = self.moment_between(self.start, self.now - 30 * DAY)
+            text = self.fill(rng.choice(content.PARAGRAPHS))
+            status, moment = "noticing", created
+            for _ in range(rng.randint(0, 5)):
+                moment = self.moment_between(moment, self.now - HOUR)
+                after = rng.choice(statuses)
+                note = self.fill(rng.choice(content.PARAGRAPHS))
+                changed = after if after != status else None
+                entries.append(
+                    {
+                        "cycle": number,
+                        "author": self.steward["id"],
+                        "note": note,
+                        "note_html": render_markdown(note),
+                        "status_before": status if changed else None,
+                        "status_after": changed,
+                        "created": moment,
+                    }
+                )
+                status = after
+            organisations = rng.sample(self.organisations[1:], rng.randint(2, 3))
+            cycles.append(
+                {
+                    "id": number,
+                    "title": "Learning from: %s" % title,
+                    "organisation": organisations[0]["id"],
+                    "author": self.steward["id"],
+                    "noticed": text,
+                    "noticed_html": render_markdown(text),
+                    "status": status,
+                    "review_on": in_london(moment).date() + timedelta(days=rng.randint(-10, 30)),
+                    "visibility": "restricted" if number % 5 == 0 else "all",  # the first (bench/load's) is open
+                    "created": created,
+                    "updated": moment,
+                    "embedded_at": moment if status == "embedded" else None,
+                }
+            )
+            involved += [{"cycle": number, "organisation": o["id"]} for o in organisations]
+            requests = [t for t in self.threads if t["kind"] != "update"]
+            threads += [{"cycle": number, "thread": t["id"]} for t in rng.sample(requests, min(len(requests), 4))]
+            barriers.append({"cycle": number, "barrier": number})
+        return cycles, involved, threads, barriers, entries
+
     def plan(self):
         self.plan_organisations()
         self.plan_people()
@@ -598,6 +652,7 @@ def write(region):
     thread_themes = [{"thread": thread, "theme": theme} for thread, chosen in region.themes_of for theme in chosen]
     notifications, watches = region.plan_notifications()
     barriers, holders, links, logs = region.plan_barriers()
+    cycles, involved, cycle_threads, cycle_barriers, entries = region.plan_cycles()
     tables = [
         (Organisation, region.organisations, None),
         (User, region.people, None),
@@ -616,6 +671,11 @@ def write(region):
         (BarrierHolder, holders, None),
         (BarrierThread, links, None),
         (BarrierLog, logs, None),
+        (LearningCycle, cycles, None),
+        (CycleOrganisation, involved, None),
+        (CycleThread, cycle_threads, None),
+        (CycleBarrier, cycle_barriers, None),
+        (CycleEntry, entries, None),
     ]
     with tqdm(total=sum(len(rows) for _, rows, _ in tables), unit="rows", unit_scale=True) as progress:
         for model, rows, fields in tables:
@@ -651,7 +711,7 @@ def generate(size_name, url, meta_path):
         if is_sqlite():
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
-            reset_sequences([Organisation, User, Theme, Thread, Post, Event, Barrier])
+            reset_sequences([Organisation, User, Theme, Thread, Post, Event, Barrier, LearningCycle])
             # As autovacuum would soon after a bulk load; VACUUM also marks the pages all-visible, which
             # index-only scans need.
             database.execute_sql("VACUUM ANALYZE")

@@ -69,6 +69,8 @@ def pages(meta):
         Page("thread, 500 posts", "/threads/%d" % long, "/threads/%d?page=2" % long, 0.08),
         Page("search", "/search?q=%s" % word, "/search?q=%s&kind=need" % word, 0.10),
         Page("learning", "/learning"),
+        Page("learning cycles", "/cycles", "/cycles?status=trying", 0.10, lists=True),
+        Page("learning cycle", "/cycles/1"),
         Page("person", "/people/2"),  # the bench member: generate adds the steward first, then the member
     ]
 

@@ -3,10 +3,10 @@
 from datetime import UTC, datetime, time, timedelta
 from inspect import cleandoc
 
-from . import accounts, learning, tracking
+from . import accounts, cycles, learning, tracking
 from .clock import LONDON, fixed_at, in_london, now
 from .db import database
-from .models import Organisation, Outbox, Thread, ThreadTheme, User
+from .models import Barrier, Organisation, Outbox, Thread, ThreadTheme, User
 from .text import slugify
 
 PASSWORD = "outreach-demo-2026"
@@ -656,6 +656,65 @@ BARRIERS = [
     ),
 ]
 
+# The crash-pad story as a learning cycle: started by the steward, then its dated entries
+# (days ago, author, note, new status, next review in days from then).
+CRASH_PAD_CYCLE = {
+    "at": 9,
+    "title": "Direct referral into St Helens crash pads for outreach",
+    "noticed": "Outreach could not refer a man sleeping out in St Helens into an empty sit-up bed: the beds are "
+    "allocated by a weekly panel to another client group, and by the time it meets he has moved on.",
+    "trying": "Outreach refer straight into a free sit-up bed or crash pad on the night, up to midnight, without "
+    "the panel: a month's trial, reviewed weekly.",
+    "trying_by": "Combined Authority outreach, The Salvation Army Salisbury House, St Helens Borough Council",
+    "trying_from": 6,
+    "learned": 'Beds left empty at 11pm can be filled the same night. People came in when the step from "yes" '
+    "to a bed took hours, not days; none of the panel's own clients lost a place.",
+    "changed": "St Helens changed the allocation rule: outreach may refer direct into a sit-up bed or crash pad "
+    "that is still free at 11pm. The panel keeps the rest.",
+    "changed_on": 2,
+    "organisations": ["ca", "whitechapel", "salvation_army", "st_helens"],
+    "entries": [
+        (
+            9,
+            OUTREACH,
+            "Noticed on the crash-pad thread: outreach turned away from an empty sit-up bed in St Helens, again.",
+            None,
+            None,
+        ),
+        (
+            6,
+            ST_HELENS,
+            "Agreed a month's trial from today: outreach refer direct into any sit-up bed or crash pad still free "
+            "at 11pm. Salisbury House takes referrals up to midnight.",
+            "trying",
+            7,
+        ),
+        (
+            3,
+            OUTREACH,
+            "First review: four referrals in three nights, all four came in, and two stayed on. No bed was taken "
+            "from the panel's client group.",
+            "reviewing",
+            2,
+        ),
+        (
+            2,
+            ST_HELENS,
+            "The trial has shown what it needed to: the allocation rule is changed for good, without waiting out "
+            "the month.",
+            None,
+            None,
+        ),
+        (
+            1,
+            STEWARD,
+            "Embedded: the new rule is in St Helens' allocation policy and the outreach handbook.",
+            "embedded",
+            None,
+        ),
+    ],
+}
+
 STEPS = {"reply": tracking.reply, "resolve": tracking.resolve, "reopen": tracking.reopen}
 
 
@@ -703,6 +762,32 @@ def _seed_learning(organisations, steward):
         for days_ago, note, status in log:
             with fixed_at(_moment(days_ago, "15:00")):
                 learning.log_barrier(barrier, steward, note, status)
+    _seed_cycle(CRASH_PAD_CYCLE, organisations, threads, Barrier.get(Barrier.title == BARRIERS[0][0]), steward)
+
+
+def _seed_cycle(spec, organisations, threads, barrier, steward):
+    today = in_london(now()).date()
+    fields = {
+        "title": spec["title"],
+        "noticed": spec["noticed"],
+        "trying": spec["trying"],
+        "trying_by": spec["trying_by"],
+        "trying_from": today - timedelta(days=spec["trying_from"]),
+        "learned": spec["learned"],
+        "changed": spec["changed"],
+        "changed_on": today - timedelta(days=spec["changed_on"]),
+        "review_on": None,
+        "visibility": "all",
+    }
+    crash_pad = threads["Sit-up bed / crash pad for a rough sleeper in St Helens"]
+    involved = [organisations[key].id for key in spec["organisations"]]
+    with fixed_at(_moment(spec["at"], "16:00")):
+        cycle = cycles.start_cycle(steward, fields, involved, [crash_pad.id], [barrier.id])
+    people = {person.email: person for person in User.select()}
+    for days_ago, email, note, status, review_in in spec["entries"]:
+        with fixed_at(_moment(days_ago, "17:00")):
+            review_on = today - timedelta(days=days_ago - review_in) if review_in else None
+            cycles.add_entry(cycle, people[email], note, status, review_on)
 
 
 def _seed_thread(spec, organisations, people):

@@ -289,9 +289,40 @@ class ThreadForm(WithAttachments, GuardedText, FlaskForm):
             raise ValidationError("Choose at least one organisation to address this %s to" % self.kind.data)
 
 
+class CiteField(SelectField):
+    """A service's current rule to cite, or none; its choices are read only when the field is shown or sent."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, choices=None, validate_choice=False, **kwargs)
+
+    @property
+    def choices(self):
+        if self._choices is None:
+            from .lists.services import citable
+
+            self._choices = [("", "No rule")] + [(str(rule_id), label) for rule_id, label in citable()]
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = value
+
+    @property
+    def rule_id(self):
+        return id_from(self.data) if self.data else None
+
+    def pre_validate(self, form):
+        if self.data and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError("Choose a service’s rule from the list, or none")
+
+
 class ReplyForm(WithAttachments, GuardedText, FlaskForm):
     body = body_field("Your reply")
     attachments = attachments_field()
+    cite = CiteField(
+        "Cite a service’s rule (optional)",
+        description="The reply shows the rule as it is now, and says so here if it changes later.",
+    )
     confirm_personal, keep_reason = guard_fields()
 
 

@@ -23,6 +23,7 @@ _templates = Environment(
 )
 
 SUBJECTS = {
+    "rule_changed": "The rule cited has changed: {title}",
     "addressed": "{org} is asked: {title}",
     "new_thread": "New from {from_org}: {title}",
     "reply": "New reply: {title}",
@@ -40,6 +41,7 @@ SUBJECTS = {
 
 
 SUMMARIES = {
+    "rule_changed": "{actor} changed the rule of {where}, cited in {title}.",
     "addressed": "{actor} asked {org}: {title}.",
     "new_thread": "{actor} started {title}.",
     "reply": "{actor} replied in {title}.",

@@ -7,7 +7,19 @@ from peewee import JOIN, fn
 from . import rules
 from .lists.cache import slot, sql
 from .lists.pages import visible_threads
-from .models import CLOSE_REASONS, STATUSES, Attachment, Event, Post, PostRevision, Thread, User
+from .models import (
+    CLOSE_REASONS,
+    STATUSES,
+    Attachment,
+    Citation,
+    Event,
+    Post,
+    PostRevision,
+    RuleVersion,
+    Service,
+    Thread,
+    User,
+)
 
 # The events shown between the posts; the rest are only in the audit log.
 TIMELINE_ACTIONS = (
@@ -103,6 +115,34 @@ def page(thread, user, number, size):
     return merge(posts[:size], events), has_next
 
 
+Later = RuleVersion.alias("later")
+
+
+def with_citations(posts):
+    """Posts with the rule each cites, if any, in the same query: `cited_number`, `cited_html`, `cited_service`
+    (its id), `cited_service_name`, `cited_referrers`, `cited_hours` and `rule_changed_at`, when a later version
+    of that rule was made (None while the cited version is the current one)."""
+    changed_at = Later.select(fn.MIN(Later.created)).where(
+        (Later.service == RuleVersion.service) & (Later.number > RuleVersion.number)
+    )
+    return (
+        posts.switch(Post)
+        .join(Citation, JOIN.LEFT_OUTER, on=(Citation.post == Post.id))
+        .join(RuleVersion, JOIN.LEFT_OUTER, on=(Citation.rule == RuleVersion.id))
+        .join(Service, JOIN.LEFT_OUTER, on=(RuleVersion.service == Service.id))
+        .select_extend(
+            fn.COALESCE(RuleVersion.number, 0).alias("cited_number"),
+            fn.COALESCE(RuleVersion.eligibility_html, "").alias("cited_html"),
+            fn.COALESCE(RuleVersion.referrers, "").alias("cited_referrers"),
+            fn.COALESCE(RuleVersion.hours, "").alias("cited_hours"),
+            fn.COALESCE(Service.id, 0).alias("cited_service"),
+            fn.COALESCE(Service.name, "").alias("cited_service_name"),
+            # as a function, so that its value is read as a moment (SQLite gives a subquery's value as text)
+            fn.COALESCE(changed_at, changed_at).python_value(Later.created.python_value).alias("rule_changed_at"),
+        )
+    )
+
+
 @sql
 def timeline_posts():
     """The posts of the thread in slot "thread", "size" of them after skipping "skip", each with who edited it
@@ -118,7 +158,7 @@ def timeline_posts():
     edited_by_other = fn.EXISTS(PostRevision.select(PostRevision.id).where(by_other))
     has_files = fn.EXISTS(Attachment.select(Attachment.id).where(Attachment.post == Post.id))
     return (
-        Post.with_authors()
+        with_citations(Post.with_authors())
         .select_extend(
             last_editor.alias("last_editor_id"), edited_by_other.alias("edited_by_other"), has_files.alias("has_files")
         )

@@ -324,3 +324,21 @@ def test_the_dashboard_compares_waits_of_requests_of_a_cycles_kind_before_and_af
     assert 'role="img"' in page and "Before: 3 days" in page and "After: 0.5 days" in page
     assert "Not changed yet" in page.split("Cycles with no change yet")[1]
     assert "/learning/cycles" in as_person(member).get("/learning").text
+
+
+def test_the_demo_tells_the_crash_pad_story_as_an_embedded_cycle(client):
+    from portal import demo
+    from portal.models import Thread, User
+
+    demo.seed()
+    cycle = LearningCycle.get()
+    assert cycle.status == "embedded" and cycle.embedded_at is not None and cycle.changed_on is not None
+    steps = [e.status_after for e in CycleEntry.select().order_by(CycleEntry.created)]
+    assert steps == [None, "trying", "reviewing", None, "embedded"]
+    crash_pad = Thread.get(Thread.title.contains("crash pad for a rough sleeper"))
+    officer = client
+    officer.sign_in(User.get(User.email == demo.ST_HELENS), demo.PASSWORD)
+    assert cycle.title in officer.get("/threads/%d" % crash_pad.id).text
+    page = officer.get("/cycles/%d" % cycle.id).text
+    assert "a month's trial" in page and "Reviewing → Embedded" in page
+    assert cycle.title in officer.get("/learning/cycles").text.split("<tbody>")[1]

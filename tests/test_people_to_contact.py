@@ -182,6 +182,8 @@ def test_the_export_and_anonymising_cover_contact_details(as_person):
         "0151 496 0123",
         True,
     )
+    warning = steward.get("/people/%d/anonymise" % person.id).text
+    assert "Their name and e-mail address (sue@example.org), job title and work phone are removed" in warning
     assert steward.post("/people/%d/anonymise" % person.id, data={"confirmed": "yes"}).status_code == 303
     gone = User.get_by_id(person.id)
     assert (gone.job_title, gone.work_phone, gone.show_email) == ("", "", False)

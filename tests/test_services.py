@@ -216,3 +216,46 @@ def test_what_changed_lists_rule_versions_newest_first(as_person, keeper):
     page = as_person(make_user(make_org())).get("/services/changes").text
     assert page.index("Crash pads</a>: version 2") < page.index("Day centre</a>: first rule")
     assert "Trust was built" in page
+
+
+def test_a_reply_cites_a_rule_and_shows_when_it_changes_telling_the_asker_and_watchers(as_person, keeper):
+    from portal import notify
+    from portal.models import Notification, Outbox
+
+    service = make_service(keeper, name="Crash pads", eligibility="Allocated by St Helens housing options")
+    asker = make_user(make_org("Outreach team"), name="Olive Asker")
+    watcher = make_user(make_org(), name="Walt Watcher")
+    thread = make_request(asker, [keeper.organisation], kind="question", title="Can outreach refer?")
+    notify.set_watch(watcher, "watch", thread=thread)
+    client = as_person(keeper)
+    page = client.get("/threads/%d" % thread.id).text
+    assert "Cite a service’s rule" in page and "Salisbury House: Crash pads (version 1)" in page
+    rule_id = RuleVersion.get().id
+    response = client.post("/threads/%d/reply" % thread.id, data={"body": "Not yet", "cite": str(rule_id)})
+    assert response.status_code == 303
+    shown = client.get("/threads/%d" % thread.id).text
+    assert "The rule cited:" in shown and "version 1" in shown and "Allocated by St Helens housing options" in shown
+    assert "has changed since" not in shown
+
+    rule = services.Rule("People sleeping rough, referred by outreach", ["outreach"], ["phone"], why="Trust")
+    services.edit_service(
+        service, keeper, {n: getattr(service, n) for n in services.SERVICE_FIELDS} | {"areas": []}, rule
+    )
+    shown = as_person(asker).get("/threads/%d" % thread.id).text
+    assert "The rule cited here has changed since" in shown and "Allocated by St Helens housing options" in shown
+    told = {n.user_id for n in Notification.select().where(Notification.kind == "rule_changed")}
+    assert told == {asker.id, watcher.id}
+    assert Outbox.select().where(Outbox.subject.contains("The rule cited has changed")).count() == 2
+
+
+def test_a_reply_cannot_cite_a_rule_that_is_not_offered(as_person, keeper):
+    thread = make_request(keeper, [], title="Who takes referrals?")
+    client = as_person(keeper)
+    response = client.post("/threads/%d/reply" % thread.id, data={"body": "See this", "cite": "999"})
+    assert response.status_code == 422 and "Choose a service’s rule from the list" in response.text
+    assert "See this" in response.text
+    update = make_request(keeper, [], kind="update", title="News")
+    make_service(keeper)
+    rule_id = RuleVersion.get().id
+    assert client.post("/threads/%d/reply" % update.id, data={"body": "Hi", "cite": str(rule_id)}).status_code == 303
+    assert "The rule cited:" not in client.get("/threads/%d" % update.id).text

@@ -13,7 +13,7 @@ from ..clock import now
 from ..models import AREAS, REFERRERS, Barrier, Organisation, RuleLink, RuleVersion, Service, Thread, User
 from ..paging import Page
 from . import filters
-from .cache import slot, sql
+from .cache import slot, sql, until_next_event
 from .filters import Filter, Matching
 
 Confirmer = User.alias("confirmer")
@@ -178,8 +178,9 @@ def stale(organisation_id=None):
     return list(query.limit(50))
 
 
+@until_next_event
 def citable():
-    """The current rule of every open or paused service, for the reply form's select: [(rule id, label)]."""
+    """The current rule of every open or paused service, for the reply form's select: ((rule id, label), ...)."""
     query = (
         RuleVersion.select(RuleVersion.id, RuleVersion.number, Service.name, Organisation.name)
         .join(Service, on=(RuleVersion.service == Service.id) & (RuleVersion.number == Service.rule_number))
@@ -188,4 +189,4 @@ def citable():
         .order_by(Organisation.name, Service.name)
         .tuples()
     )
-    return [(rule_id, "%s: %s (version %d)" % (org, name, number)) for rule_id, number, name, org in query]
+    return tuple((rule_id, "%s: %s (version %d)" % (org, name, number)) for rule_id, number, name, org in query)

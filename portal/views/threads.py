@@ -5,7 +5,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from peewee import fn
 
-from .. import attachments, guard, learning, moderation, notify, overrides, rules, timeline, tracking
+from .. import attachments, guard, learning, moderation, notify, overrides, rules, services, timeline, tracking
 from ..db import database
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
@@ -105,12 +105,14 @@ def reply(thread_id):
     with database.atomic():  # the reply and what it kept past the guard stand or fall together
         post = tracking.reply(thread, current_user, form.body.data)
         attachments.attach(form.uploads, current_user, thread.id, post.id)
+        if form.cite.rule_id and rules.can_cite_service(current_user, thread):
+            services.cite(post, form.cite.rule_id, current_user)
         note_confirmed_details(form, thread, post.id)
     notify.read_thread(current_user, thread)
     tell_blind_mentions(post.blind_mentions)
     if wants_fragment():
         thread = get_visible_thread(thread_id)
-        post = Post.with_authors().where(Post.id == post.id).get()
+        post = timeline.with_citations(Post.with_authors()).where(Post.id == post.id).get()
         items = timeline.merge([post], timeline.events_for(thread, current_user, since=post.created))
         return render_block(
             "threads/show.html",
@@ -177,7 +179,8 @@ def live(thread_id):
     if latest <= since:
         return "", 204
     thread = get_visible_thread(thread_id)
-    posts = Post.with_authors().where((Post.thread == thread.id) & (Post.created > since)).order_by(Post.created)
+    posts = timeline.with_citations(Post.with_authors())
+    posts = posts.where((Post.thread == thread.id) & (Post.created > since)).order_by(Post.created)
     events = [e for e in timeline.events_for(thread, current_user, since=since) if e.created > since]
     return render_block(
         "threads/show.html",

@@ -109,6 +109,14 @@ def a_person_to_contact(page):
     settled(page)
 
 
+def contact_details_with_errors(page):
+    page.goto("/account#contact")
+    page.get_by_role("textbox", name="Work phone").fill("ring me")
+    page.get_by_role("button", name="Save contact details").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter one phone number in full")
+    settled(page)
+
+
 def new_thread_with_errors(page):
     page.goto("/threads/new")
     page.get_by_role("radio", name="Need").check()
@@ -274,6 +282,7 @@ STATES = [
     ("adding an organisation", STEWARD, visit("/orgs/new")),
     ("editing an organisation", STEWARD, visit("/orgs/the-whitechapel-centre/edit")),
     ("account", MEMBER, visit("/account")),
+    ("your contact details, with errors", MEMBER, contact_details_with_errors),
     ("audit log", STEWARD, visit("/audit")),
     ("notifications", MEMBER, visit("/notifications")),
     ("outbox", STEWARD, visit("/outbox")),

@@ -60,6 +60,11 @@ def month_start(month):
     return datetime(year, number, 1, tzinfo=LONDON).astimezone(UTC).replace(tzinfo=None)
 
 
+def month_bounds(month):
+    """The first moment of a London month and of the next, as naive UTC."""
+    return month_start(month), month_start(shift(month, 1))
+
+
 def is_month(text):
     """Whether `text` is a month like "2026-11"."""
     return bool(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text or ""))

@@ -259,3 +259,8 @@ def can_add_cycle_entry(user, cycle):
 def can_decide_cycle_proposal(user, cycle):
     """Accept a proposed cycle (it starts) or decline it with a reason the proposer sees: the steward's."""
     return is_steward(user) and cycle.status == "proposed"
+
+
+def can_report_to_stewards_only(user):
+    """The monthly report for stewards only, with the restricted threads that the partnership's report leaves out."""
+    return is_steward(user)

@@ -241,12 +241,13 @@ def test_barriers_csv_and_the_printable_report(as_person):
     assert rows[0]["barrier"] == "Panel only meets weekly" and rows[0]["status"] == "Changed"
     assert rows[0]["held by"] == "Council" and rows[0]["log entries"] == "1"
     report = client.get("/learning/report?month=2026-10").text
-    assert "Learning report: Oct 2026" in report
+    assert "Learning report: October 2026" in report
     assert "Panel only meets weekly</a>: Raised → Changed" in report
     resolved, still_open = report.split("Requests resolved this month")[1].split("Requests still open")
     assert ">B</a>" in resolved and ">E</a>" in resolved and ">A</a>" not in resolved
     assert ">C</a>" in still_open and ">D</a>" in still_open
-    assert "Learning report" in client.get("/learning/report?month=garbage&org=nobody").text
+    assert "Learning report" in client.get("/learning/report?month=2026-10&org=nobody").text
+    assert client.get("/learning/report?month=garbage").status_code == 404
     assert Barrier.select().count() == 1 and BarrierLog.select().count() == 1
 
 

@@ -213,6 +213,7 @@ QUESTIONS = {
         expect(**dict.fromkeys(PEOPLE, True)),
     ),
     "can_remind_about_checkins": (lambda threads: (), STEWARD_ONLY),
+    "can_report_to_stewards_only": (lambda threads: (), STEWARD_ONLY),
     "can_see_cycle": (lambda threads: (cycle(threads),), ALL_BUT_OUTSIDERS),
     "can_start_cycle": (lambda threads: (), expect(**dict.fromkeys(PEOPLE, True))),
     "can_propose_cycle": (

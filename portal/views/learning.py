@@ -3,20 +3,20 @@
 import csv
 import io
 
-from flask import Blueprint, Response, flash, render_template, request
+from flask import Blueprint, Response, abort, flash, render_template, request
 from flask_login import current_user
 from peewee import JOIN, fn
 
-from .. import charts, dashboard, learning, tracking
+from .. import charts, dashboard, rules, tracking
 from ..lists import cycles as cycle_lists
 from ..lists.board import organisations_and_owners
 from ..lists.learning import figures
 from ..lists.pages import visible_threads
+from ..lists.report import AUDIENCES, monthly_report
 from ..lists.rows import attach_addressees
 from ..models import (
     BARRIER_STATUSES,
     CYCLE_STATUSES,
-    REQUEST_KINDS,
     Barrier,
     BarrierHolder,
     BarrierLog,
@@ -27,6 +27,7 @@ from ..models import (
     User,
     with_theme,
 )
+from ..web import month_asked, require
 
 bp = Blueprint("learning", __name__)
 
@@ -243,58 +244,21 @@ def barriers_csv():
 @bp.get("/learning/report")
 def report():
     """The month's learning, to print: check-ins, barriers that moved, requests resolved and still open."""
-    month = (
-        request.args.get("month")
-        if dashboard.is_month(request.args.get("month"))
-        else dashboard.month_of(dashboard.now())
-    )
+    month = month_asked()
+    audience = request.args.get("audience", "partnership")
+    if audience not in AUDIENCES:
+        abort(404)
+    require(audience == "partnership" or rules.can_report_to_stewards_only(current_user))
     organisations = organisations_and_owners()[0]
     organisation = chosen_organisation(organisations)
-    begin, finish = dashboard.month_start(month), dashboard.month_start(dashboard.shift(month, 1))
-    visible = visible_threads(current_user)
-    mine = (Thread.organisation == organisation.id) if organisation else Thread.id.is_null(False)
-    checkins = list(visible.where((Thread.checkin_month == month) & mine).order_by(Thread.created))
-    resolved = list(
-        visible.where(
-            Thread.kind.in_(REQUEST_KINDS)
-            & (Thread.status == "resolved")
-            & (Thread.resolved_at >= begin)
-            & (Thread.resolved_at < finish)
-            & mine
-        ).order_by(Thread.resolved_at)
-    )
-    still_open = list(
-        visible.where(
-            Thread.kind.in_(REQUEST_KINDS) & Thread.status.in_(("open", "answered")) & (Thread.created < finish) & mine
-        ).order_by(Thread.created)
-    )
-    attach_addressees(resolved + still_open)
-    moved = (
-        BarrierLog.select(BarrierLog, Barrier, User)
-        .join(Barrier)
-        .switch(BarrierLog)
-        .join(User)
-        .where((BarrierLog.created >= begin) & (BarrierLog.created < finish))
-        .order_by(BarrierLog.created)
-    )
-    if organisation:
-        moved = moved.where(
-            Barrier.id.in_(
-                BarrierHolder.select(BarrierHolder.barrier).where(BarrierHolder.organisation == organisation.id)
-            )
-        )
     return render_template(
         "learning/report.html",
-        month=month,
-        month_label=dashboard.month_label(month),
+        report=monthly_report(current_user, month, organisation, audience),
         organisation=organisation,
-        checkins=checkins,
-        resolved=resolved,
-        still_open=still_open,
-        moved=list(moved),
-        cycles=cycle_lists.for_report(current_user, begin, finish, organisation),
+        cycles=cycle_lists.for_report(current_user, *dashboard.month_bounds(month), organisation),
         CYCLE_STATUSES=CYCLE_STATUSES,
         organisations=organisations,
+        AUDIENCES=AUDIENCES,
+        made=dashboard.now(),
         BARRIER_STATUSES=BARRIER_STATUSES,
-        prompts=learning.CHECKIN_PROMPTS,
     )

@@ -3,10 +3,10 @@
 from datetime import UTC, datetime, time, timedelta
 from inspect import cleandoc
 
-from . import accounts, cycles, learning, tracking
+from . import accounts, cycles, learning, services, tracking
 from .clock import LONDON, fixed_at, in_london, now
 from .db import database
-from .models import Barrier, Organisation, Outbox, Thread, ThreadTheme, User
+from .models import Barrier, Organisation, Outbox, Post, RuleVersion, Thread, ThreadTheme, User
 from .text import slugify
 
 PASSWORD = "outreach-demo-2026"
@@ -656,6 +656,90 @@ BARRIERS = [
     ),
 ]
 
+# The service another part of the demo attaches the night shelter's referral form to, by this name.
+NIGHT_SHELTER_SERVICE = "Winter night shelter: referral route"
+CRASH_PADS = "Crash pads and sit-up beds"
+CRASH_PAD_THREAD = "Sit-up bed / crash pad for a rough sleeper in St Helens"
+
+# Services: (organisation key, days ago it was added, keeper, details, its first rule).
+SERVICES = [
+    (
+        "salvation_army",
+        60,
+        SALVATION_ARMY,
+        {
+            "name": CRASH_PADS,
+            "offers": "Two crash pads and four sit-up chairs at Salisbury House, for one night at a time.",
+            "areas": ["st-helens"],
+            "capacity": "Six a night; most nights at least one chair is free by 11pm.",
+            "contact": "Salisbury House night desk, 0151 496 0300",
+        },
+        services.Rule(
+            "Allocated by St Helens housing options, through its weekly panel, to another client group. Outreach "
+            "cannot refer.",
+            ["council"],
+            ["email"],
+            "The panel meets on Tuesdays",
+        ),
+    ),
+    (
+        "liverpool",
+        35,
+        LIVERPOOL,
+        {
+            "name": NIGHT_SHELTER_SERVICE,
+            "offers": "Beds in the winter night shelter, December to March. Every referral goes through Liverpool "
+            "housing options; the shelter takes none directly.",
+            "areas": ["liverpool"],
+            "capacity": "The out-of-hours team holds the bed list.",
+            "contact": "Housing options, 0151 496 0400",
+        },
+        services.Rule(
+            "Anyone sleeping rough in Liverpool or at risk of it tonight. Outreach and day centres refer through "
+            "housing options with the referral form.",
+            ["outreach", "partner"],
+            ["phone", "form"],
+            "Every day; at weekends the out-of-hours team on the same number",
+        ),
+    ),
+    (
+        "st_helens",
+        95,
+        ST_HELENS,
+        {
+            "name": "Housing options",
+            "offers": "Advice and assessment for anyone homeless or at risk of it in St Helens.",
+            "areas": ["st-helens"],
+            "capacity": "",
+            "contact": "Housing options, 0151 496 0500",
+        },
+        services.Rule(
+            "Anyone homeless or at risk of homelessness with a connection to St Helens.",
+            ["self", "outreach", "partner"],
+            ["phone", "email"],
+            "Monday to Friday, 9am to 5pm",
+        ),
+    ),
+    (
+        "liverpool",
+        30,
+        LIVERPOOL,
+        {
+            "name": "Out-of-hours housing line",
+            "offers": "Emergency housing advice and placements when housing options is shut.",
+            "areas": ["liverpool"],
+            "capacity": "",
+            "contact": "Out-of-hours line, 0151 496 0499",
+        },
+        services.Rule(
+            "Anyone homeless tonight in Liverpool.",
+            ["self", "outreach", "partner"],
+            ["phone"],
+            "5pm to 9am, weekends and bank holidays",
+        ),
+    ),
+]
+
 # The crash-pad story as a learning cycle: started by the steward, then its dated entries
 # (days ago, author, note, new status, next review in days from then).
 CRASH_PAD_CYCLE = {
@@ -743,6 +827,7 @@ def seed():
         for spec in THREADS:
             _seed_thread(spec, organisations, people)
         _seed_learning(organisations, people[STEWARD])
+        _seed_services(organisations, people)
         # The demo's e-mail belongs to its past: it went out then, and is not to be sent weeks late now.
         Outbox.update(sent_at=Outbox.created).where(Outbox.sent_at.is_null()).execute()
 
@@ -788,6 +873,36 @@ def _seed_cycle(spec, organisations, threads, barrier, steward):
         with fixed_at(_moment(days_ago, "17:00")):
             review_on = today - timedelta(days=days_ago - review_in) if review_in else None
             cycles.add_entry(cycle, people[email], note, status, review_on)
+
+
+def _seed_services(organisations, people):
+    """The services, with the crash pads' rule changed after the crash-pad thread cited its first version."""
+    made = {}
+    for key, days_ago, keeper, details, rule in SERVICES:
+        with fixed_at(_moment(days_ago, "11:00")):
+            rule.effective_from = in_london(now()).date()
+            made[details["name"]] = services.add_service(people[keeper], organisations[key].id, details, rule)
+    crash_pads = made[CRASH_PADS]
+    thread = Thread.get(Thread.title == CRASH_PAD_THREAD)
+    reply = Post.get((Post.thread == thread.id) & (Post.author == people[SALVATION_ARMY].id))
+    first = RuleVersion.get(RuleVersion.service == crash_pads.id)
+    with fixed_at(reply.created):
+        services.cite(reply, first.id, people[SALVATION_ARMY])
+    barrier = Barrier.get(Barrier.title.startswith("Crash pads in St Helens"))
+    with fixed_at(_moment(3, "16:00")):
+        rule = services.Rule(
+            "People sleeping rough in St Helens: outreach refers them directly, on the night.",
+            ["outreach", "council"],
+            ["phone"],
+            "Any hour",
+            effective_from=in_london(now()).date(),
+            why="Outreach could not refer people sleeping rough on the night. After the St Helens learning meeting "
+            "the council agreed that outreach may refer directly.",
+            thread_ids=[thread.id],
+            barrier_ids=[barrier.id],
+        )
+        details = {name: getattr(crash_pads, name) for name in services.SERVICE_FIELDS}
+        services.edit_service(crash_pads, people[SALVATION_ARMY], details | {"areas": ["st-helens"]}, rule)
 
 
 def _seed_thread(spec, organisations, people):

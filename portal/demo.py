@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 from inspect import cleandoc
 
-from . import accounts, cycles, learning, tracking
+from . import accounts, cycles, learning, services, tracking
 from .clock import LONDON, fixed_at, in_london, now
 from .db import database
 from .models import Barrier, Organisation, Outbox, Thread, ThreadTheme, User
@@ -715,6 +715,24 @@ CRASH_PAD_CYCLE = {
     ],
 }
 
+# The St Helens crash pads in the services directory: the rule before the learning cycle, and the rule it changed
+# to (days ago it took effect, who may refer, why).
+CRASH_PADS = {
+    "name": "Sit-up beds and crash pads, St Helens",
+    "offers": "Two crash pads and four sit-up beds for one night at a time, at Salisbury House.",
+    "contact": "0151 496 0500",
+    "rules": [
+        (40, "People on the council's allocation list, agreed at the weekly panel.", ["council"], ""),
+        (
+            2,
+            "Anyone sleeping rough in St Helens: the panel's client group first; a bed still free at 11pm, anyone "
+            "outreach refers that night.",
+            ["council", "outreach"],
+            "The learning cycle on direct referral for outreach showed empty beds filled the same night.",
+        ),
+    ],
+}
+
 STEPS = {"reply": tracking.reply, "resolve": tracking.resolve, "reopen": tracking.reopen}
 
 
@@ -781,13 +799,39 @@ def _seed_cycle(spec, organisations, threads, barrier, steward):
     }
     crash_pad = threads["Sit-up bed / crash pad for a rough sleeper in St Helens"]
     involved = [organisations[key].id for key in spec["organisations"]]
+    rule = _seed_crash_pads(organisations["st_helens"], steward)
     with fixed_at(_moment(spec["at"], "16:00")):
-        cycle = cycles.start_cycle(steward, fields, involved, [crash_pad.id], [barrier.id])
+        cycle = cycles.start_cycle(steward, fields, involved, [crash_pad.id], [barrier.id], rule_ids=[rule.id])
     people = {person.email: person for person in User.select()}
     for days_ago, email, note, status, review_in in spec["entries"]:
         with fixed_at(_moment(days_ago, "17:00")):
             review_on = today - timedelta(days=days_ago - review_in) if review_in else None
             cycles.add_entry(cycle, people[email], note, status, review_on)
+
+
+def _seed_crash_pads(st_helens, steward):
+    """The crash pads' service with its rule's two versions; the second, the one the learning cycle changed."""
+    details = {
+        "name": CRASH_PADS["name"],
+        "offers": CRASH_PADS["offers"],
+        "areas": ["st-helens"],
+        "capacity": "",
+        "contact": CRASH_PADS["contact"],
+        "status": "open",
+    }
+    today = in_london(now()).date()
+    version = None
+    for days_ago, eligibility, referrers, why in CRASH_PADS["rules"]:
+        rule = services.Rule(
+            eligibility, referrers, ["phone"], "Any hour", effective_from=today - timedelta(days=days_ago), why=why
+        )
+        with fixed_at(_moment(days_ago, "12:00")):
+            if version is None:
+                service = services.add_service(steward, st_helens.id, details, rule)
+                version = services.current_rule(service)
+            else:
+                version = services.edit_service(service, steward, details, rule)
+    return version
 
 
 def _seed_thread(spec, organisations, people):

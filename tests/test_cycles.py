@@ -343,7 +343,7 @@ def test_the_demo_tells_the_crash_pad_story_as_an_embedded_cycle(client):
     assert "a month's trial" in page and "Reviewing → Embedded" in page
     assert cycle.title in officer.get("/learning/cycles").text.split("<tbody>")[1]
     (rule,) = cycle.rule_rows
-    assert rule.rule.number == 2 and "Sit-up beds and crash pads, St Helens: version 2" in page
+    assert rule.rule.number == 2 and "Crash pads and sit-up beds: version 2" in page
     assert cycle.title in officer.get("/services/%d/rules" % rule.rule.service_id).text
 
 

@@ -259,3 +259,22 @@ def test_a_reply_cannot_cite_a_rule_that_is_not_offered(as_person, keeper):
     rule_id = RuleVersion.get().id
     assert client.post("/threads/%d/reply" % update.id, data={"body": "Hi", "cite": str(rule_id)}).status_code == 303
     assert "The rule cited:" not in client.get("/threads/%d" % update.id).text
+
+
+def test_the_demo_has_the_crash_pads_two_rules_and_the_thread_citing_the_first_marked_changed(client):
+    from portal import demo
+    from portal.models import Thread, User
+
+    demo.seed()
+    names = {s.name for s in Service.select()}
+    assert {demo.CRASH_PADS, demo.NIGHT_SHELTER_SERVICE, "Housing options", "Out-of-hours housing line"} <= names
+    crash_pads = Service.get(Service.name == demo.CRASH_PADS)
+    first, second = RuleVersion.select().where(RuleVersion.service == crash_pads.id).order_by(RuleVersion.number)
+    assert "Outreach cannot refer" in first.eligibility and first.referrers == ",council,"
+    assert ",outreach," in second.referrers and second.refer_by == ",phone," and second.hours == "Any hour"
+    client.sign_in(User.get(User.email == demo.WHITECHAPEL), demo.PASSWORD)
+    thread = Thread.get(Thread.title == demo.CRASH_PAD_THREAD)
+    page = client.get("/threads/%d" % thread.id).text
+    assert "The rule cited here has changed since" in page and "version 1" in page
+    history = client.get("/services/%d/rules" % crash_pads.id).text
+    assert "Crash pads in St Helens are allocated to another client group" in history

@@ -142,6 +142,22 @@ def can_read_checkins_side_by_side(user):
     return is_steward(user)
 
 
+def can_see_attachment(user, attachment, post, thread):
+    """A file on a post: everyone who may see the post's text (a hidden post's files are the steward's); a removed
+    file is for nobody."""
+    return not attachment.removed and can_see_thread(user, thread) and (not post.hidden or is_steward(user))
+
+
+def can_attach(user, thread):
+    """Files go with a new post: whoever may reply."""
+    return can_reply(user, thread)
+
+
+def can_remove_attachment(user):
+    """Removing a file's content for good, with a reason, is a redaction: the steward's."""
+    return is_steward(user)
+
+
 def can_see_services(user):
     """The services directory, each service and its rule's history are for every signed-in member."""
     return user.is_authenticated

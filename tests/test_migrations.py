@@ -205,6 +205,11 @@ WRITTEN_AFTER = {
         "'2026-01-11 10:00:00')",
     ],
     "0022_cycle_rules": ["INSERT INTO cycle_rule (id, cycle_id, rule_id) VALUES (1, 1, 2)"],
+    "0018_attachments": [
+        "INSERT INTO attachment (id, post_id, uploader_id, organisation_id, name, content_type, size, sha256, "
+        "created) VALUES (1, 1, 2, 1, 'referral.txt', 'text/plain', 5, 'x', '2026-01-12 12:00:00')",
+        "INSERT INTO attachment_chunk (id, attachment_id, number, data) VALUES (1, 1, 0, 'hello')",
+    ],
 }
 
 
@@ -386,6 +391,11 @@ def keeps_one_open_per_person_thread_and_hour(db):
         )
 
 
+def starts_with_no_attachments(db):
+    assert rows(db, "SELECT id FROM attachment") == []
+    assert rows(db, "SELECT id FROM attachment_chunk") == []
+
+
 def starts_with_no_overrides(db):
     assert rows(db, "SELECT id FROM guard_override") == []
 
@@ -423,6 +433,7 @@ PROMISES = {
     "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
     "0019_learning_cycles": starts_with_no_learning_cycles,
     "0022_cycle_rules": links_no_rule_versions_yet,
+    "0018_attachments": starts_with_no_attachments,
 }
 
 

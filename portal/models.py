@@ -838,6 +838,16 @@ class CycleEntry(BaseModel):
         indexes = ((("cycle", "created"), False), (("created",), False))
 
 
+class CycleRule(BaseModel):
+    """A rule version that a learning cycle changed: what changed in the system, shown on both."""
+
+    cycle = ForeignKeyField(LearningCycle, backref="rule_rows", index=False)
+    rule = ForeignKeyField(RuleVersion, backref="cycle_rows")
+
+    class Meta:
+        indexes = ((("cycle", "rule"), True),)  # `rule` has its foreign key's index
+
+
 TABLES = [
     Organisation,
     User,
@@ -874,4 +884,5 @@ TABLES = [
     CycleThread,
     CycleBarrier,
     CycleEntry,
+    CycleRule,
 ]

@@ -301,3 +301,21 @@ def test_a_service_not_confirmed_for_the_set_days_asks_still_right_on_the_desk_a
     assert steward.post("/services/%d/confirm" % old.id, data={"next": "/"}).status_code == 303
     assert "Old crash pads" in steward.get("/").text  # the flash
     assert "Old crash pads" not in steward.get("/").text
+
+
+def test_the_monthly_report_lists_the_months_rule_changes(as_person, keeper):
+    from datetime import datetime
+
+    with clock.fixed_at(datetime(2026, 10, 20, 9)):
+        service = make_service(keeper, name="Crash pads")
+    rule = services.Rule("Outreach refers directly", ["outreach"], ["phone"], why="Trust was built")
+    with clock.fixed_at(datetime(2026, 11, 12, 9)):
+        services.edit_service(
+            service, keeper, {n: getattr(service, n) for n in services.SERVICE_FIELDS} | {"areas": []}, rule
+        )
+    client = as_person(make_user(make_org()))
+    november = client.get("/learning/report?month=2026-11").text
+    assert "Rule changes" in november and "Crash pads</a>, Salisbury House: version 2" in november
+    assert "Trust was built" in november
+    october = client.get("/learning/report?month=2026-10").text
+    assert "No service’s rule changed this month." in october

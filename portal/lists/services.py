@@ -154,11 +154,15 @@ def changes_page(number, size):
     return Page.of(changes_query(), number, size)
 
 
-def changes_between(start, end):
-    """The rule changes (versions after the first) made from `start` up to `end` (datetimes, UTC)."""
-    return list(
-        changes_query().where((RuleVersion.number > 1) & (RuleVersion.created >= start) & (RuleVersion.created < end))
+def changes_between(start, end, organisation=None):
+    """The rule changes (versions after the first) made from `start` up to `end` (datetimes, UTC), of the services
+    of `organisation` when one is given, oldest first."""
+    query = changes_query().where(
+        (RuleVersion.number > 1) & (RuleVersion.created >= start) & (RuleVersion.created < end)
     )
+    if organisation is not None:
+        query = query.where(Service.organisation == organisation.id)
+    return list(query.order_by(RuleVersion.created, RuleVersion.id))
 
 
 def unconfirmed_since():

@@ -319,3 +319,13 @@ def test_the_monthly_report_lists_the_months_rule_changes(as_person, keeper):
     assert "Trust was built" in november
     october = client.get("/learning/report?month=2026-10").text
     assert "No service’s rule changed this month." in october
+
+
+def test_search_finds_services_by_name_offer_and_rule(as_person, keeper):
+    make_service(keeper, name="Crash pads", eligibility="People sleeping rough, referred by outreach")
+    make_service(keeper, name="Day centre", offers="Showers and breakfast")
+    client = as_person(make_user(make_org()))
+    assert ">Crash pads</a>" in client.get("/search?q=outreach+rough").text
+    found = client.get("/search?q=showers").text
+    assert ">Day centre</a>" in found and ">Crash pads</a>" not in found
+    assert "Services with" not in client.get("/search?q=aubergine").text

@@ -206,3 +206,23 @@ def citable():
         .tuples()
     )
     return tuple((rule_id, "%s: %s (version %d)" % (org, name, number)) for rule_id, number, name, org in query)
+
+
+def matching(words, most=5):
+    """The search page's services: those whose name, offer or current rule has every word, by name, and whether
+    there were more. Every signed-in member may see every service, so the answer is the same for all; kept until
+    the next event, as the search's own ranking is."""
+    return matched(tuple(words), most)
+
+
+@until_next_event
+def matched(words, most):
+    query = service_rows()
+    for word in words:
+        pattern = "%%%s%%" % word.replace("\\", "").replace("%", "").replace("_", "")
+        text = (
+            Service.name.concat(" ").concat(Service.offers).concat(" ").concat(fn.COALESCE(RuleVersion.eligibility, ""))
+        )
+        query = query.where(text**pattern)
+    found = list(query.order_by(Service.name, Service.id).limit(most + 1))
+    return found[:most], len(found) > most

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import rules, services
-from ..forms import ServiceForm
+from ..forms import ServiceFilesForm, ServiceForm
 from ..lists import services as listed
 from ..lists.pages import visible_threads
 from ..models import AREAS, REFERRERS, Barrier, Organisation, Thread, from_set
@@ -36,7 +36,10 @@ def index():
 @bp.get("/services/<int:service_id>")
 def show(service_id):
     service = get_service(service_id)
-    return render_template("services/show.html", service=service)
+    files = listed.files(service.id)
+    return render_template(
+        "services/show.html", service=service, files=files, files_form=ServiceFilesForm(formdata=None)
+    )
 
 
 @bp.get("/services/<int:service_id>/rules")

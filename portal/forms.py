@@ -50,6 +50,8 @@ from .models import (
     VISIBILITIES,
     Barrier,
     Organisation,
+    RuleVersion,
+    Service,
     Theme,
     Thread,
     User,
@@ -941,6 +943,12 @@ class CycleForm(FlaskForm):
         description="Their numbers (in the thread's address), separated by commas. Optional.",
     )
     barriers = CheckboxList("System barriers it works on", coerce=int, invalid="Choose from the barriers listed")
+    rules = CheckboxList(
+        "Services' rule versions it changed",
+        coerce=int,
+        invalid="Choose from the rule versions listed",
+        description="Where the change is written in the services directory.",
+    )
     trying = TextAreaField("What we are trying", [Length(max=MAX_BODY)], filters=[stripped])
     trying_by = StringField(
         "Who is trying it", [Length(max=200)], filters=[one_line], description="Organisations or teams, in words."
@@ -971,6 +979,15 @@ class CycleForm(FlaskForm):
         self.organisations.choices = {o.id: o.name for o in Organisation.by_name()}
         self.barriers.choices = {
             b.id: b.title for b in Barrier.select(Barrier.id, Barrier.title).order_by(Barrier.title)
+        }
+        versions = (
+            RuleVersion.select(RuleVersion.id, RuleVersion.number, RuleVersion.effective_from, Service.name)
+            .join(Service)
+            .order_by(Service.name, RuleVersion.number)
+        )
+        self.rules.choices = {
+            v.id: "%s: version %d, from %s" % (v.service.name, v.number, v.effective_from.strftime("%-d %B %Y"))
+            for v in versions
         }
 
     def fields(self):

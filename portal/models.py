@@ -803,6 +803,16 @@ class CycleEntry(BaseModel):
         indexes = ((("cycle", "created"), False), (("created",), False))
 
 
+class CycleRule(BaseModel):
+    """A rule version that a learning cycle changed: what changed in the system, shown on both."""
+
+    cycle = ForeignKeyField(LearningCycle, backref="rule_rows", index=False)
+    rule = ForeignKeyField(RuleVersion, backref="cycle_rows")
+
+    class Meta:
+        indexes = ((("cycle", "rule"), True),)  # `rule` has its foreign key's index
+
+
 class Attachment(BaseModel):
     """A file on a post or a service: its name, type and size here, its content in AttachmentChunk rows (so several
     web machines share it through the database, and backups hold it). Removed: the content goes, the reason stays."""
@@ -873,6 +883,7 @@ TABLES = [
     CycleThread,
     CycleBarrier,
     CycleEntry,
+    CycleRule,
     Attachment,
     AttachmentChunk,
 ]

@@ -208,6 +208,7 @@ WRITTEN_AFTER = {
         "INSERT INTO attachment (id, post_id, service_id, uploader_id, organisation_id, name, content_type, size, "
         "sha256, created) VALUES (2, NULL, 1, 2, 1, 'form.pdf', 'application/pdf', 5, 'x', '2026-01-12 12:00:00')",
     ],
+    "0022_cycle_rules": ["INSERT INTO cycle_rule (id, cycle_id, rule_id) VALUES (1, 1, 2)"],
     "0018_attachments": [
         "INSERT INTO attachment (id, post_id, uploader_id, organisation_id, name, content_type, size, sha256, "
         "created) VALUES (1, 1, 2, 1, 'referral.txt', 'text/plain', 5, 'x', '2026-01-12 12:00:00')",
@@ -412,6 +413,10 @@ def starts_with_no_services(db):
         assert rows(db, "SELECT id FROM %s" % table) == []
 
 
+def links_no_rule_versions_yet(db):
+    assert rows(db, "SELECT id FROM cycle_rule") == []
+
+
 def starts_with_no_learning_cycles(db):
     for table in ("learning_cycle", "cycle_organisation", "cycle_thread", "cycle_barrier", "cycle_entry"):
         assert rows(db, "SELECT id FROM %s" % table) == []
@@ -435,6 +440,7 @@ PROMISES = {
     "0016_services": starts_with_no_services,
     "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
     "0019_learning_cycles": starts_with_no_learning_cycles,
+    "0022_cycle_rules": links_no_rule_versions_yet,
     "0018_attachments": starts_with_no_attachments,
     "0021_service_attachments": puts_every_attachment_on_no_service,
 }

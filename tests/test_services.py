@@ -278,3 +278,44 @@ def test_the_demo_has_the_crash_pads_two_rules_and_the_thread_citing_the_first_m
     assert "The rule cited here has changed since" in page and "version 1" in page
     history = client.get("/services/%d/rules" % crash_pads.id).text
     assert "Crash pads in St Helens are allocated to another client group" in history
+
+
+def test_an_organisation_page_lists_its_services(as_person, keeper, salvation):
+    make_service(keeper, name="Crash pads")
+    make_service(make_user(make_org()), name="Elsewhere beds")
+    page = as_person(make_user(make_org())).get("/orgs/%s" % salvation.slug).text
+    assert ">Crash pads</a>" in page and "Elsewhere beds" not in page
+
+
+def test_a_service_not_confirmed_for_the_set_days_asks_still_right_on_the_desk_and_the_check_in(as_person, keeper):
+    old = make_service(keeper, name="Old crash pads")
+    make_service(keeper, name="Fresh beds")
+    Service.update(confirmed_at=clock.now() - timedelta(days=91)).where(Service.id == old.id).execute()
+    steward = as_person(make_steward())
+    desk = steward.get("/").text
+    assert "still right?" in desk and "Old crash pads" in desk and "Fresh beds" not in desk
+    assert 'action="/services/%d/confirm"' % old.id in desk
+    checkin = as_person(keeper).get("/checkins/new").text
+    assert "still right?" in checkin and "Old crash pads" in checkin and "Fresh beds" not in checkin
+    assert "Old crash pads" not in as_person(make_user(make_org())).get("/checkins/new").text
+    assert steward.post("/services/%d/confirm" % old.id, data={"next": "/"}).status_code == 303
+    assert "Old crash pads" in steward.get("/").text  # the flash
+    assert "Old crash pads" not in steward.get("/").text
+
+
+def test_the_monthly_report_lists_the_months_rule_changes(as_person, keeper):
+    from datetime import datetime
+
+    with clock.fixed_at(datetime(2026, 10, 20, 9)):
+        service = make_service(keeper, name="Crash pads")
+    rule = services.Rule("Outreach refers directly", ["outreach"], ["phone"], why="Trust was built")
+    with clock.fixed_at(datetime(2026, 11, 12, 9)):
+        services.edit_service(
+            service, keeper, {n: getattr(service, n) for n in services.SERVICE_FIELDS} | {"areas": []}, rule
+        )
+    client = as_person(make_user(make_org()))
+    november = client.get("/learning/report?month=2026-11").text
+    assert "Rule changes" in november and "Crash pads</a>, Salisbury House: version 2" in november
+    assert "Trust was built" in november
+    october = client.get("/learning/report?month=2026-10").text
+    assert "No service’s rule changed this month." in october

@@ -6,7 +6,7 @@ To add a filter to the directory: declare it in FILTERS and add its field to tem
 from datetime import timedelta
 
 from flask import current_app
-from peewee import JOIN
+from peewee import JOIN, SQL, Value, fn
 
 from .. import rules
 from ..clock import now
@@ -159,15 +159,31 @@ def changes_page(number, size):
     return Page.of(changes_query(), number, size)
 
 
-def changes_between(start, end):
-    """The rule changes (versions after the first) made from `start` up to `end` (datetimes, UTC)."""
-    return list(
-        changes_query().where((RuleVersion.number > 1) & (RuleVersion.created >= start) & (RuleVersion.created < end))
+def changes_between(start, end, organisation=None):
+    """The rule changes (versions after the first) made from `start` up to `end` (datetimes, UTC), of the services
+    of `organisation` when one is given, oldest first."""
+    query = changes_query().where(
+        (RuleVersion.number > 1) & (RuleVersion.created >= start) & (RuleVersion.created < end)
     )
+    if organisation is not None:
+        query = query.where(Service.organisation == organisation.id)
+    return list(query.order_by(RuleVersion.created, RuleVersion.id))
 
 
 def unconfirmed_since():
     return now() - timedelta(days=current_app.config["SERVICE_CONFIRM_DAYS"])
+
+
+def unconfirmed_services():
+    """The branch of the steward's desk query (lists.home.desk_query) for the open or paused services nobody has
+    confirmed since the slot "unconfirmed_by" (a date): (label, name, organisation, no count, id, confirmed on)."""
+    return (
+        Service.select(
+            Value("services"), Service.name, Organisation.name, SQL("NULL"), Service.id, fn.DATE(Service.confirmed_at)
+        )
+        .join(Organisation)
+        .where((Service.status != "closed") & (Service.confirmed_at < slot("unconfirmed_by")))
+    )
 
 
 def stale(organisation_id=None):

@@ -7,6 +7,7 @@ from .. import attachments, guard, rules, tracking
 from ..db import checkpoint, database
 from ..forms import RemoveAttachmentForm, ServiceFilesForm
 from ..lists import services as listed_services
+from ..lists.cycles import cycles_on_service
 from ..models import Attachment
 from ..web import get_post, require
 
@@ -81,8 +82,8 @@ def add_to_service(service_id):
     require(rules.can_attach(current_user, service=service))
     form = ServiceFilesForm()
     if not form.validate_on_submit():
-        files = listed_services.files(service.id)
-        return render_template("services/show.html", service=service, files=files, files_form=form), 422
+        files, cycles = listed_services.files(service.id), cycles_on_service(current_user, service.id)
+        return render_template("services/show.html", service=service, files=files, files_form=form, cycles=cycles), 422
     with database.atomic():
         attachments.attach(form.uploads, current_user, service_id=service.id)
         if form.guard_findings():

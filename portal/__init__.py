@@ -56,7 +56,7 @@ PUBLIC_ENDPOINTS = {
 }
 
 # Forms that take files (attachments): their requests may be larger than any other's.
-UPLOAD_ENDPOINTS = {"threads.new", "threads.reply"}
+UPLOAD_ENDPOINTS = {"threads.new", "threads.reply", "attachments.add_to_service"}
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "

@@ -219,13 +219,15 @@ def text_of(upload):
 # --- keeping and serving --------------------------------------------------------------------------------------
 
 
-def attach(uploads, uploader, thread_id, post_id):
-    """Keep `uploads` on the post, each with its event, a chunk at a time (call inside the post's transaction)."""
+def attach(uploads, uploader, thread_id=None, post_id=None, service_id=None):
+    """Keep `uploads` on the post (or the service), each with its event, a chunk at a time (call inside the post's
+    transaction)."""
     kept = []
     with database.atomic():
         for upload in uploads:
             attachment = Attachment.create(
                 post=post_id,
+                service=service_id,
                 uploader=uploader.id,
                 organisation=uploader.organisation_id,
                 name=upload.name,
@@ -242,7 +244,8 @@ def attach(uploads, uploader, thread_id, post_id):
                 AttachmentChunk.insert(attachment=attachment.id, number=number, data=data).execute()
                 number += 1
             Attachment.update(sha256=digest.hexdigest()).where(Attachment.id == attachment.id).execute()
-            record("attachment_added", uploader, thread_id, post=post_id, attachment=attachment.id)
+            where = {"post": post_id} if post_id else {"service": service_id}
+            record("attachment_added", uploader, thread_id, attachment=attachment.id, **where)
             kept.append(attachment)
     return kept
 
@@ -283,7 +286,8 @@ def remove(attachment, actor, reason):
             return False
         AttachmentChunk.delete().where(AttachmentChunk.attachment == attachment.id).execute()
         thread_id = attachment.post.thread_id if attachment.post_id else None
-        record("attachment_removed", actor, thread_id, attachment=attachment.id, post=attachment.post_id, reason=reason)
+        where = {"post": attachment.post_id} if attachment.post_id else {"service": attachment.service_id}
+        record("attachment_removed", actor, thread_id, attachment=attachment.id, reason=reason, **where)
     return True
 
 

@@ -1,9 +1,10 @@
 """The demo region: Liverpool City Region's partners, their people and five weeks of threads."""
 
+import io
 from datetime import UTC, datetime, time, timedelta
 from inspect import cleandoc
 
-from . import accounts, cycles, learning, services, tracking
+from . import accounts, attachments, cycles, learning, services, tracking
 from .clock import LONDON, fixed_at, in_london, now
 from .db import database
 from .models import Barrier, Organisation, Outbox, Post, RuleVersion, Service, Thread, ThreadTheme, User
@@ -880,6 +881,46 @@ def _seed_cycle(spec, organisations, steward):
             cycles.add_entry(cycle, people[email], note, status, review_on)
 
 
+def simple_pdf(*lines):
+    """A one-page PDF with `lines` of text, made in code (no binary files in the repository)."""
+    text = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join("(%s) '" % line for line in lines) + " ET"
+    stream = text.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+REFERRAL_FORM = (
+    "Winter night shelter: referral form",
+    "Send to Liverpool housing options, 0151 496 0400, before 9pm.",
+    "Referrer: name, organisation, phone.",
+    "Person referred: initials and case reference only.",
+    "Where they slept last night; any needs the shelter should know about.",
+)
+
+
+def _attach_referral_form(service, keeper):
+    content = simple_pdf(*REFERRAL_FORM)
+    upload = attachments.inspect("Night shelter referral form.pdf", io.BytesIO(content), len(content))
+    attachments.attach([upload], keeper, service_id=service.id)
+
+
 def _seed_services(organisations, people):
     """The services, with the crash pads' rule changed after the crash-pad thread cited its first version."""
     made = {}
@@ -887,6 +928,8 @@ def _seed_services(organisations, people):
         with fixed_at(_moment(days_ago, "11:00")):
             rule.effective_from = in_london(now()).date()
             made[details["name"]] = services.add_service(people[keeper], organisations[key].id, details, rule)
+    with fixed_at(_moment(34, "10:00")):
+        _attach_referral_form(made[NIGHT_SHELTER_SERVICE], people[LIVERPOOL])
     crash_pads = made[CRASH_PADS]
     thread = Thread.get(Thread.title == CRASH_PAD_THREAD)
     reply = Post.get((Post.thread == thread.id) & (Post.author == people[SALVATION_ARMY].id))

@@ -328,6 +328,28 @@ class ReplyForm(WithAttachments, GuardedText, FlaskForm):
     confirm_personal, keep_reason = guard_fields()
 
 
+class ServiceFilesForm(WithAttachments, GuardedText, FlaskForm):
+    """Files on a service page: a referral form, a policy. The guard reads them; details that identify a person
+    outright cannot go on a service page at all (there is no post for the steward to review them with)."""
+
+    attachments = attachments_field()
+    confirm_personal, keep_reason = guard_fields()
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.uploads and not self.attachments.errors:
+            self.attachments.errors.append("Choose a file to attach")
+            valid = False
+        if self.reason_needed:
+            self.keep_reason.errors.clear()
+            self.attachments.errors[:] = [
+                "The attached file looks like it identifies a person outright, which a service page must not: "
+                "change the file, then choose it again"
+            ]
+            valid = False
+        return valid
+
+
 class EditPostForm(GuardedText, FlaskForm):
     body = body_field("Message")
     confirm_personal, keep_reason = guard_fields()

@@ -600,41 +600,6 @@ class BarrierLog(BaseModel):
         indexes = ((("barrier", "created"), False), (("created",), False))
 
 
-class Attachment(BaseModel):
-    """A file on a post: its name, type and size here, its content in AttachmentChunk rows (so several web machines
-    share it through the database, and backups hold it). Removed by a redaction: the content goes, the reason stays."""
-
-    post = ForeignKeyField(Post, null=True, backref="attachments")
-    uploader = ForeignKeyField(User)
-    organisation = ForeignKeyField(Organisation)
-    name = CharField(max_length=150)
-    content_type = CharField(max_length=100)
-    size = IntegerField()
-    sha256 = CharField(max_length=64)
-    created = DateTimeField(default=now)
-    removed_at = DateTimeField(null=True)
-    removed_by = ForeignKeyField(User, null=True)
-    removed_reason = CharField(max_length=200, null=True)
-
-    class Meta:
-        indexes = ((("uploader", "created"), False),)  # `post` has its foreign key's index
-
-    @property
-    def removed(self):
-        return self.removed_at is not None
-
-
-class AttachmentChunk(BaseModel):
-    """One piece (at most attachments.CHUNK bytes) of an attachment's content, in order."""
-
-    attachment = ForeignKeyField(Attachment, backref="chunks", on_delete="CASCADE", index=False)  # index below
-    number = IntegerField()
-    data = BlobField()
-
-    class Meta:
-        indexes = ((("attachment", "number"), True),)
-
-
 SERVICE_STATUSES = {"open": "Open", "paused": "Paused", "closed": "Closed"}
 # The region's six local authority areas, fixed: a service covers some of them (stored as ",liverpool,sefton,").
 AREAS = {
@@ -848,6 +813,42 @@ class CycleRule(BaseModel):
         indexes = ((("cycle", "rule"), True),)  # `rule` has its foreign key's index
 
 
+class Attachment(BaseModel):
+    """A file on a post or a service: its name, type and size here, its content in AttachmentChunk rows (so several
+    web machines share it through the database, and backups hold it). Removed: the content goes, the reason stays."""
+
+    post = ForeignKeyField(Post, null=True, backref="attachments")
+    service = ForeignKeyField(Service, null=True, backref="attachments")  # migration 0021
+    uploader = ForeignKeyField(User)
+    organisation = ForeignKeyField(Organisation)
+    name = CharField(max_length=150)
+    content_type = CharField(max_length=100)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    created = DateTimeField(default=now)
+    removed_at = DateTimeField(null=True)
+    removed_by = ForeignKeyField(User, null=True)
+    removed_reason = CharField(max_length=200, null=True)
+
+    class Meta:
+        indexes = ((("uploader", "created"), False),)  # `post` has its foreign key's index
+
+    @property
+    def removed(self):
+        return self.removed_at is not None
+
+
+class AttachmentChunk(BaseModel):
+    """One piece (at most attachments.CHUNK bytes) of an attachment's content, in order."""
+
+    attachment = ForeignKeyField(Attachment, backref="chunks", on_delete="CASCADE", index=False)  # index below
+    number = IntegerField()
+    data = BlobField()
+
+    class Meta:
+        indexes = ((("attachment", "number"), True),)
+
+
 TABLES = [
     Organisation,
     User,
@@ -873,8 +874,6 @@ TABLES = [
     InboundMessage,
     PasswordResetRequest,
     GuardOverride,
-    Attachment,
-    AttachmentChunk,
     Service,
     RuleVersion,
     RuleLink,
@@ -885,4 +884,6 @@ TABLES = [
     CycleBarrier,
     CycleEntry,
     CycleRule,
+    Attachment,
+    AttachmentChunk,
 ]

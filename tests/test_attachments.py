@@ -15,36 +15,12 @@ import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart, stream_encode_multipart
 
-from portal import attachments, operations, retention
+from portal import attachments, demo, operations, retention
 from portal.db import is_sqlite
+from portal.demo import simple_pdf as pdf
 from portal.models import Attachment, AttachmentChunk, Event, Post, Thread
 
-from .builders import make_attachment, make_org, make_request, make_steward, make_thread, make_user
-
-
-def pdf(*lines):
-    """A small real PDF with `lines` of text on one page."""
-    text = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join("(%s) '" % line for line in lines) + " ET"
-    stream = text.encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = io.BytesIO(), []
-    out.write(b"%PDF-1.4\n")
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+from .builders import make_attachment, make_org, make_request, make_service, make_steward, make_thread, make_user
 
 
 def office(kind, text="Minutes of the meeting"):
@@ -376,3 +352,60 @@ def test_a_backup_holds_the_files(app, author, tmp_path):
         b"Backed up\n",
     )
     copy.close()
+
+
+def attach_to_service(client, service, *pairs, **form):
+    data = {"attachments": files(*pairs)} | form
+    return client.post("/services/%d/attachments" % service.id, data=data, content_type="multipart/form-data")
+
+
+def test_a_services_keepers_attach_its_referral_form_and_every_member_may_read_it(as_person, charity, author):
+    service = make_service(author, name="Crash pads")
+    outsider = as_person(make_user(make_org()))
+    page = outsider.get("/services/%d" % service.id).text
+    assert "No forms or documents yet" in page and 'type="file"' not in page
+    assert attach_to_service(outsider, service, ("form.pdf", pdf("Referral form"))).status_code == 403
+    keeper = as_person(make_user(charity))
+    assert 'enctype="multipart/form-data"' in keeper.get("/services/%d" % service.id).text
+    response = attach_to_service(keeper, service, ("Referral form.pdf", pdf("Referral form")))
+    assert response.status_code == 303 and response.location.endswith("/services/%d#files" % service.id)
+    attachment = Attachment.get()
+    assert attachment.service_id == service.id and attachment.post_id is None
+    assert Event.get(Event.action == "attachment_added").data["service"] == service.id
+    page = outsider.get("/services/%d" % service.id).text
+    assert "Referral form.pdf" in page and "PDF, " in page and "Remove" not in page
+    download = outsider.get("/attachments/%d/Referral form.pdf" % attachment.id)
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_service_file_is_refused_next_to_the_field_and_held_by_the_guard(as_person, author):
+    service = make_service(author)
+    client = as_person(author)
+    refused = attach_to_service(client, service, ("form.pdf", b"MZ" + b"\x00" * 100))
+    assert refused.status_code == 422 and "is not a file the portal takes" in refused.text
+    assert attach_to_service(client, service).status_code == 422
+    held = attach_to_service(client, service, ("notes.txt", b"Call 07700 900123"))
+    assert held.status_code == 422 and "I have checked: these details are needed here" in held.text
+    kept = attach_to_service(client, service, ("notes.txt", b"Call 07700 900123"), confirm_personal="y")
+    assert kept.status_code == 303 and Attachment.select().count() == 1
+
+
+def test_a_services_keepers_and_the_steward_remove_its_files(as_person, charity, author):
+    service = make_service(author)
+    attach_to_service(as_person(author), service, ("old form.txt", b"Old form"))
+    attachment = Attachment.get()
+    path = "/attachments/%d/remove" % attachment.id
+    assert as_person(make_user(make_org())).post(path, data={"reason": "x", "confirmed": "yes"}).status_code == 403
+    done = as_person(make_user(charity)).post(path, data={"reason": "out of date", "confirmed": "yes"})
+    assert done.status_code == 303 and Attachment.get().removed and AttachmentChunk.select().count() == 0
+    assert "A file was removed: out of date" in as_person(author).get("/services/%d" % service.id).text
+
+
+def test_the_demo_night_shelter_has_its_referral_form():
+    demo.seed()
+    form = Attachment.get(Attachment.name == "Night shelter referral form.pdf")
+    assert form.service.name == demo.NIGHT_SHELTER_SERVICE and form.content_type == "application/pdf"
+    content = b"".join(attachments.content(form))
+    upload = attachments.Upload(form.name, form.content_type, form.size, io.BytesIO(content))
+    assert "referral form" in attachments.text_of(upload)

@@ -204,6 +204,10 @@ WRITTEN_AFTER = {
         "VALUES (1, 1, 1, 'A month''s trial', '<p>A month&#39;s trial</p>', 'noticing', 'trying', "
         "'2026-01-11 10:00:00')",
     ],
+    "0021_service_attachments": [
+        "INSERT INTO attachment (id, post_id, service_id, uploader_id, organisation_id, name, content_type, size, "
+        "sha256, created) VALUES (2, NULL, 1, 2, 1, 'form.pdf', 'application/pdf', 5, 'x', '2026-01-12 12:00:00')",
+    ],
     "0022_cycle_rules": ["INSERT INTO cycle_rule (id, cycle_id, rule_id) VALUES (1, 1, 2)"],
     "0018_attachments": [
         "INSERT INTO attachment (id, post_id, uploader_id, organisation_id, name, content_type, size, sha256, "
@@ -391,6 +395,10 @@ def keeps_one_open_per_person_thread_and_hour(db):
         )
 
 
+def puts_every_attachment_on_no_service(db):
+    assert rows(db, "SELECT id, service_id FROM attachment") == [(1, None)]
+
+
 def starts_with_no_attachments(db):
     assert rows(db, "SELECT id FROM attachment") == []
     assert rows(db, "SELECT id FROM attachment_chunk") == []
@@ -434,6 +442,7 @@ PROMISES = {
     "0019_learning_cycles": starts_with_no_learning_cycles,
     "0022_cycle_rules": links_no_rule_versions_yet,
     "0018_attachments": starts_with_no_attachments,
+    "0021_service_attachments": puts_every_attachment_on_no_service,
 }
 
 

@@ -10,7 +10,7 @@ from peewee import JOIN, SQL, Value, fn
 
 from .. import rules
 from ..clock import now
-from ..models import AREAS, REFERRERS, Barrier, Organisation, RuleLink, RuleVersion, Service, Thread, User
+from ..models import AREAS, REFERRERS, Attachment, Barrier, Organisation, RuleLink, RuleVersion, Service, Thread, User
 from ..paging import Page
 from . import filters
 from .cache import slot, sql, until_next_event
@@ -90,6 +90,11 @@ def directory_page(chosen, number, size):
 def service(service_id):
     """The service with its organisation, current rule and who last confirmed it, or None."""
     return service_rows().where(Service.id == service_id).first()
+
+
+def files(service_id):
+    """The files on a service, removed ones too (their reason shows), in the order added."""
+    return list(Attachment.select().where(Attachment.service == service_id).order_by(Attachment.id))
 
 
 def for_organisation(organisation_id):

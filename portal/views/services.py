@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import rules, services
-from ..forms import ServiceForm
+from ..forms import ServiceFilesForm, ServiceForm
 from ..lists import services as listed
 from ..lists.cycles import cycles_on_service
 from ..lists.pages import visible_threads
@@ -37,7 +37,9 @@ def index():
 @bp.get("/services/<int:service_id>")
 def show(service_id):
     service = get_service(service_id)
-    return render_template("services/show.html", service=service, cycles=cycles_on_service(current_user, service.id))
+    files, form = listed.files(service.id), ServiceFilesForm(formdata=None)
+    cycles = cycles_on_service(current_user, service.id)
+    return render_template("services/show.html", service=service, files=files, files_form=form, cycles=cycles)
 
 
 @bp.get("/services/<int:service_id>/rules")

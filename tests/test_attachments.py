@@ -12,10 +12,11 @@ import tracemalloc
 import zipfile
 
 import pytest
+from playhouse.test_utils import count_queries
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart, stream_encode_multipart
 
-from portal import attachments, demo, operations, retention
+from portal import attachments, demo, operations, retention, tracking
 from portal.db import is_sqlite
 from portal.demo import simple_pdf as pdf
 from portal.models import Attachment, AttachmentChunk, Event, Post, Thread
@@ -409,3 +410,28 @@ def test_the_demo_night_shelter_has_its_referral_form():
     content = b"".join(attachments.content(form))
     upload = attachments.Upload(form.name, form.content_type, form.size, io.BytesIO(content))
     assert "referral form" in attachments.text_of(upload)
+
+
+def test_a_reply_with_files_by_htmx_shows_them(as_person, author):
+    thread = make_thread(author)
+    data = {"body": "The form", "attachments": files(("form.txt", b"Referral form"))}
+    response = as_person(author).post(
+        "/threads/%d/reply" % thread.id, data=data, content_type="multipart/form-data", headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200 and "form.txt" in response.text and "<html" not in response.text
+
+
+def test_the_files_on_a_thread_page_cost_one_query_and_none_without_files(as_person, author):
+    thread = make_thread(author)
+    for number in range(3):
+        tracking.reply(thread, author, "Reply %d" % number)
+    client = as_person(author)
+    path = "/threads/%d" % thread.id
+    client.get(path)
+    with count_queries() as without_files:
+        client.get(path)
+    for post in Post.select():
+        make_attachment(post, "file %d.txt" % post.id)
+    with count_queries() as with_files:
+        page = client.get(path).text
+    assert page.count(".txt</a>") == 4 and with_files.count == without_files.count + 1

@@ -233,6 +233,11 @@ def _owner_text(data):
 
 
 TEXTS = {
+    "service_added": lambda d: "added the service %s" % d["name"],
+    "service_edited": lambda d: "changed %s of the service %s" % (", ".join(sorted(d["changes"])), d["name"]),
+    "rule_changed": lambda d: "made version %d of the rule of %s" % (d["version"], d["name"]),
+    "service_confirmed": lambda d: "confirmed the service %s as it is" % d["name"],
+    "rule_cited": lambda d: "cited a service's rule",
     "status_changed": _status_text,
     "owner_changed": _owner_text,
     "follow_up_set": _follow_up_text,

@@ -329,3 +329,19 @@ def test_search_finds_services_by_name_offer_and_rule(as_person, keeper):
     found = client.get("/search?q=showers").text
     assert ">Day centre</a>" in found and ">Crash pads</a>" not in found
     assert "Services with" not in client.get("/search?q=aubergine").text
+
+
+def test_the_audit_log_says_what_happened_to_a_service(as_person, keeper):
+    service = make_service(keeper, name="Crash pads")
+    services.confirm(service, keeper)
+    rule = services.Rule("Outreach refers directly", ["outreach"], ["phone"], why="Trust")
+    details = {n: getattr(service, n) for n in services.SERVICE_FIELDS} | {"areas": [], "name": "Crash pads too"}
+    services.edit_service(service, keeper, details, rule)
+    log = as_person(make_steward()).get("/audit").text
+    for said in (
+        "added the service Crash pads",
+        "confirmed the service Crash pads as it is",
+        "changed areas, name of the service Crash pads too",
+        "made version 2 of the rule of Crash pads too",
+    ):
+        assert said in log

@@ -32,7 +32,10 @@ from portal.cli import migrate
 from portal.clock import in_london, now
 from portal.db import database, is_sqlite
 from portal.models import (
+    AREAS,
     CLOSE_REASONS,
+    REFER_BY,
+    REFERRERS,
     Barrier,
     BarrierHolder,
     BarrierLog,
@@ -47,6 +50,8 @@ from portal.models import (
     Organisation,
     Post,
     PostRevision,
+    RuleVersion,
+    Service,
     Theme,
     Thread,
     ThreadAddressee,
@@ -54,13 +59,14 @@ from portal.models import (
     ThreadTheme,
     User,
     Watch,
+    as_set,
 )
 from portal.search import SearchEntry, plain_text, post_text
 from portal.text import render_markdown, slugify
 
 from . import content
 
-GENERATOR_VERSION = 2  # bump when the data changes, so cached databases are made again
+GENERATOR_VERSION = 3  # bump when the data changes, so cached databases are made again
 DATA = Path(__file__).resolve().parent / "data"
 PASSWORD = "bench-password-2026"
 STEWARD_EMAIL = "steward@bench.example.org"
@@ -584,6 +590,54 @@ class Region:
             barriers.append({"cycle": number, "barrier": number})
         return cycles, involved, threads, barriers, entries
 
+    def plan_services(self):
+        """Two to four services for each organisation but the commissioner, each with one to three rule versions:
+        as many as a region keeps, growing with its organisations."""
+        rng = self.rng
+        services, versions = [], []
+        for organisation in self.organisations[1:]:
+            for _ in range(rng.randint(2, 4)):
+                number = len(services) + 1
+                created = self.moment_between(self.start, self.now - 30 * DAY)
+                offers = self.fill(rng.choice(content.PARAGRAPHS))
+                moment, rules = created, rng.randint(1, 3)
+                for version in range(1, rules + 1):
+                    eligibility = self.fill(rng.choice(content.PARAGRAPHS))
+                    versions.append(
+                        {
+                            "service": number,
+                            "number": version,
+                            "eligibility": eligibility,
+                            "eligibility_html": render_markdown(eligibility),
+                            "referrers": as_set(rng.sample(sorted(REFERRERS), rng.randint(1, 3))),
+                            "refer_by": as_set(rng.sample(sorted(REFER_BY), rng.randint(1, 2))),
+                            "hours": "Monday to Friday, 9am to 5pm",
+                            "effective_from": in_london(moment).date(),
+                            "why": "" if version == 1 else "Agreed at the learning meeting",
+                            "author": self.steward["id"],
+                            "created": moment,
+                        }
+                    )
+                    moment = self.moment_between(moment, self.now - HOUR)
+                services.append(
+                    {
+                        "id": number,
+                        "organisation": organisation["id"],
+                        "name": "Service %d of %s" % (number, organisation["name"]),
+                        "offers": offers,
+                        "offers_html": render_markdown(offers),
+                        "areas": as_set(rng.sample(sorted(AREAS), rng.randint(1, 3))),
+                        "capacity": "",
+                        "contact": "0151 496 0000",
+                        "status": rng.choice(["open", "open", "open", "paused", "closed"]),
+                        "rule_number": rules,
+                        "confirmed_by": self.steward["id"],
+                        "confirmed_at": moment,
+                        "created": created,
+                    }
+                )
+        return services, versions
+
     def plan(self):
         self.plan_organisations()
         self.plan_people()
@@ -653,6 +707,7 @@ def write(region):
     notifications, watches = region.plan_notifications()
     barriers, holders, links, logs = region.plan_barriers()
     cycles, involved, cycle_threads, cycle_barriers, entries = region.plan_cycles()
+    services, rule_versions = region.plan_services()
     tables = [
         (Organisation, region.organisations, None),
         (User, region.people, None),
@@ -676,6 +731,8 @@ def write(region):
         (CycleThread, cycle_threads, None),
         (CycleBarrier, cycle_barriers, None),
         (CycleEntry, entries, None),
+        (Service, services, None),
+        (RuleVersion, rule_versions, None),
     ]
     with tqdm(total=sum(len(rows) for _, rows, _ in tables), unit="rows", unit_scale=True) as progress:
         for model, rows, fields in tables:
@@ -711,7 +768,7 @@ def generate(size_name, url, meta_path):
         if is_sqlite():
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         else:
-            reset_sequences([Organisation, User, Theme, Thread, Post, Event, Barrier, LearningCycle])
+            reset_sequences([Organisation, User, Theme, Thread, Post, Event, Barrier, LearningCycle, Service])
             # As autovacuum would soon after a bulk load; VACUUM also marks the pages all-visible, which
             # index-only scans need.
             database.execute_sql("VACUUM ANALYZE")

@@ -71,7 +71,9 @@ def pages(meta):
         Page("learning", "/learning"),
         Page("learning cycles", "/cycles", "/cycles?status=trying", 0.10, lists=True),
         Page("learning cycle", "/cycles/1"),
-        Page("person", "/people/2"),  # the bench member: generate adds the steward first, then the member
+        Page("person", "/people/2"),
+        Page("services", "/services", lists=True),
+        Page("service", "/services/1"),  # the bench member: generate adds the steward first, then the member
     ]
 
 

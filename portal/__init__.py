@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import (
     accounts,
+    attachments,
     clock,
     config,
     display,
@@ -53,6 +54,9 @@ PUBLIC_ENDPOINTS = {
     "pages.privacy",
     "pages.favicon",
 }
+
+# Forms that take files (attachments): their requests may be larger than any other's.
+UPLOAD_ENDPOINTS = {"threads.new", "threads.reply", "attachments.add_to_service"}
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
@@ -119,6 +123,7 @@ def create_app(test_config=None):
         checkins,
         cycles,
         edits,
+        files,
         home,
         learning,
         moderation,
@@ -156,6 +161,7 @@ def create_app(test_config=None):
         people,
         profiles,
         account,
+        files,
         pages,
     ):
         app.register_blueprint(module.bp)
@@ -191,6 +197,14 @@ def trust_proxies(app):
 
 def _add_request_hooks(app):
     from .views.auth import session_expired
+
+    @app.before_request
+    def allow_uploads():
+        """Room for the files a form may take, and a little over, so that a file too large is refused next to its
+        field with the rest of the form kept (files are spooled to disk by werkzeug, not held in memory; each other
+        field is still held to MAX_FORM_MEMORY_SIZE)."""
+        if request.endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
+            request.max_content_length = (attachments.MAX_FILES + 1) * app.config["ATTACHMENT_MAX_MB"] * 1024 * 1024
 
     @app.before_request
     def require_sign_in():
@@ -242,7 +256,8 @@ def _add_request_hooks(app):
 
     @app.after_request
     def headers(response):
-        response.headers.update(SECURITY_HEADERS)
+        for name, value in SECURITY_HEADERS.items():  # a file download sets a stricter policy of its own
+            response.headers.setdefault(name, value)
         signed_in = g.get("_login_user")
         if signed_in is not None and signed_in.is_authenticated and request.endpoint != "static":
             # what a signed-in person saw (restricted threads, exports) stays out of a shared computer's cache
@@ -270,6 +285,11 @@ def _add_error_pages(app):
             "or go back to the home page.",
         ),
         405: ("That action is not available here", "Go back and use the buttons on the page."),
+        413: (
+            "That was too large to send",
+            "Files can be at most %d MB each, and at most %d files go with one post. Go back, make the file smaller "
+            "or leave it out, and send the form again.",
+        ),
         409: (
             "This changed while you were looking",
             "Someone else changed it first. Reload the page to see where it stands now.",
@@ -289,6 +309,8 @@ def _add_error_pages(app):
                 signed_in.id if signed_in is not None and signed_in.is_authenticated else "nobody",
             )
         title, text = messages.get(code, messages[500])
+        if code == 413:
+            text %= (app.config["ATTACHMENT_MAX_MB"], attachments.MAX_FILES)
         if isinstance(error, CSRFError):
             title = "This form had expired"
             text = "For your security, forms expire. Go back, reload the page and send it again; what you "
@@ -340,6 +362,8 @@ def _add_template_helpers(app):
         linked=linked_threads,
         highlight=guard.highlight,
         describe_findings=guard.describe,
+        attachment_label=attachments.label,
+        file_size=attachments.size_words,
         read_log=models.ReadLog.for_thread,
         CLOSE_REASONS=models.CLOSE_REASONS,
         page_url=page_url,

@@ -17,6 +17,7 @@ from . import config, mail, throttle
 from .clock import now
 from .db import database
 from .models import (
+    Attachment,
     Event,
     InboundMessage,
     Notification,
@@ -302,6 +303,18 @@ def subject_access(person):
             .where(Post.author == person.id)
         ),
         "revisions": rows(PostRevision.select().where(PostRevision.editor == person.id)),
+        "attachments": rows(
+            Attachment.select(
+                Attachment.id,
+                Attachment.post,
+                Attachment.name,
+                Attachment.content_type,
+                Attachment.size,
+                Attachment.created,
+                Attachment.removed_at,
+                Attachment.removed_reason,
+            ).where(Attachment.uploader == person.id)
+        ),
         "events": rows(Event.select().where(Event.actor == person.id)),
         "notifications": rows(Notification.select().where(Notification.user == person.id)),
         "restricted_threads_opened": rows(ReadLog.select().where(ReadLog.user == person.id)),

@@ -72,7 +72,8 @@ def from_environment():
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
         # how long before an idle session ends the page warns and offers to stay signed in
         "SESSION_WARNING_SECONDS": int(os.environ.get("SESSION_WARNING_SECONDS", "300")),
-        "MAX_CONTENT_LENGTH": 512 * 1024,  # no uploads: nothing anyone sends is bigger than a long post
+        "MAX_CONTENT_LENGTH": 512 * 1024,  # but forms that take files (UPLOAD_ENDPOINTS) take more
+        "ATTACHMENT_MAX_MB": int(os.environ.get("ATTACHMENT_MAX_MB", "10")),
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_HTTPONLY": True,

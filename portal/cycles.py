@@ -3,7 +3,7 @@ transaction with its event. No Flask here."""
 
 from .clock import now
 from .db import database
-from .models import CycleBarrier, CycleEntry, CycleOrganisation, CycleThread, LearningCycle
+from .models import CycleBarrier, CycleEntry, CycleOrganisation, CycleRule, CycleThread, LearningCycle
 from .text import render_markdown
 from .tracking import record
 
@@ -20,11 +20,12 @@ def _columns(fields):
     return columns
 
 
-def _set_links(cycle_id, organisation_ids, thread_ids, barrier_ids):
+def _set_links(cycle_id, organisation_ids, thread_ids, barrier_ids, rule_ids):
     for model, column, ids in (
         (CycleOrganisation, CycleOrganisation.organisation, organisation_ids),
         (CycleThread, CycleThread.thread, thread_ids),
         (CycleBarrier, CycleBarrier.barrier, barrier_ids),
+        (CycleRule, CycleRule.rule, rule_ids),
     ):
         model.delete().where(model.cycle == cycle_id).execute()
         rows = [{"cycle": cycle_id, column.name: one} for one in sorted(set(ids))]
@@ -32,7 +33,7 @@ def _set_links(cycle_id, organisation_ids, thread_ids, barrier_ids):
             model.insert_many(rows).execute()
 
 
-def start_cycle(actor, fields, organisation_ids, thread_ids, barrier_ids, propose=False):
+def start_cycle(actor, fields, organisation_ids, thread_ids, barrier_ids, propose=False, rule_ids=()):
     """A new cycle, started by `actor` for their organisation (which is always involved), or proposed to the
     steward (status "proposed")."""
     moment = now()
@@ -46,17 +47,17 @@ def start_cycle(actor, fields, organisation_ids, thread_ids, barrier_ids, propos
             updated=moment,
             **_columns(fields),
         )
-        _set_links(cycle.id, involved, thread_ids, barrier_ids)
+        _set_links(cycle.id, involved, thread_ids, barrier_ids, rule_ids)
         record("cycle_proposed" if propose else "cycle_started", actor, cycle=cycle.id, title=cycle.title)
     return cycle
 
 
-def edit_cycle(cycle, actor, fields, organisation_ids, thread_ids, barrier_ids):
+def edit_cycle(cycle, actor, fields, organisation_ids, thread_ids, barrier_ids, rule_ids=()):
     moment = now()
     involved = set(organisation_ids) | {cycle.organisation_id}
     with database.atomic():
         LearningCycle.update(updated=moment, **_columns(fields)).where(LearningCycle.id == cycle.id).execute()
-        _set_links(cycle.id, involved, thread_ids, barrier_ids)
+        _set_links(cycle.id, involved, thread_ids, barrier_ids, rule_ids)
         record("cycle_edited", actor, cycle=cycle.id, before=cycle.title, after=fields["title"])
 
 

@@ -1,12 +1,13 @@
 """The demo region: Liverpool City Region's partners, their people and five weeks of threads."""
 
+import io
 from datetime import UTC, datetime, time, timedelta
 from inspect import cleandoc
 
-from . import accounts, cycles, learning, tracking
+from . import accounts, attachments, cycles, learning, services, tracking
 from .clock import LONDON, fixed_at, in_london, now
 from .db import database
-from .models import Barrier, Organisation, Outbox, Thread, ThreadTheme, User
+from .models import Barrier, Organisation, Outbox, Post, RuleVersion, Service, Thread, ThreadTheme, User
 from .text import slugify
 
 PASSWORD = "outreach-demo-2026"
@@ -656,6 +657,90 @@ BARRIERS = [
     ),
 ]
 
+# The service another part of the demo attaches the night shelter's referral form to, by this name.
+NIGHT_SHELTER_SERVICE = "Winter night shelter: referral route"
+CRASH_PADS = "Crash pads and sit-up beds"
+CRASH_PAD_THREAD = "Sit-up bed / crash pad for a rough sleeper in St Helens"
+
+# Services: (organisation key, days ago it was added, keeper, details, its first rule).
+SERVICES = [
+    (
+        "salvation_army",
+        60,
+        SALVATION_ARMY,
+        {
+            "name": CRASH_PADS,
+            "offers": "Two crash pads and four sit-up chairs at Salisbury House, for one night at a time.",
+            "areas": ["st-helens"],
+            "capacity": "Six a night; most nights at least one chair is free by 11pm.",
+            "contact": "Salisbury House night desk, 0151 496 0300",
+        },
+        services.Rule(
+            "Allocated by St Helens housing options, through its weekly panel, to another client group. Outreach "
+            "cannot refer.",
+            ["council"],
+            ["email"],
+            "The panel meets on Tuesdays",
+        ),
+    ),
+    (
+        "liverpool",
+        35,
+        LIVERPOOL,
+        {
+            "name": NIGHT_SHELTER_SERVICE,
+            "offers": "Beds in the winter night shelter, December to March. Every referral goes through Liverpool "
+            "housing options; the shelter takes none directly.",
+            "areas": ["liverpool"],
+            "capacity": "The out-of-hours team holds the bed list.",
+            "contact": "Housing options, 0151 496 0400",
+        },
+        services.Rule(
+            "Anyone sleeping rough in Liverpool or at risk of it tonight. Outreach and day centres refer through "
+            "housing options with the referral form.",
+            ["outreach", "partner"],
+            ["phone", "form"],
+            "Every day; at weekends the out-of-hours team on the same number",
+        ),
+    ),
+    (
+        "st_helens",
+        95,
+        ST_HELENS,
+        {
+            "name": "Housing options",
+            "offers": "Advice and assessment for anyone homeless or at risk of it in St Helens.",
+            "areas": ["st-helens"],
+            "capacity": "",
+            "contact": "Housing options, 0151 496 0500",
+        },
+        services.Rule(
+            "Anyone homeless or at risk of homelessness with a connection to St Helens.",
+            ["self", "outreach", "partner"],
+            ["phone", "email"],
+            "Monday to Friday, 9am to 5pm",
+        ),
+    ),
+    (
+        "liverpool",
+        30,
+        LIVERPOOL,
+        {
+            "name": "Out-of-hours housing line",
+            "offers": "Emergency housing advice and placements when housing options is shut.",
+            "areas": ["liverpool"],
+            "capacity": "",
+            "contact": "Out-of-hours line, 0151 496 0499",
+        },
+        services.Rule(
+            "Anyone homeless tonight in Liverpool.",
+            ["self", "outreach", "partner"],
+            ["phone"],
+            "5pm to 9am, weekends and bank holidays",
+        ),
+    ),
+]
+
 # The crash-pad story as a learning cycle: started by the steward, then its dated entries
 # (days ago, author, note, new status, next review in days from then).
 CRASH_PAD_CYCLE = {
@@ -671,7 +756,7 @@ CRASH_PAD_CYCLE = {
     "to a bed took hours, not days; none of the panel's own clients lost a place.",
     "changed": "St Helens changed the allocation rule: outreach may refer direct into a sit-up bed or crash pad "
     "that is still free at 11pm. The panel keeps the rest.",
-    "changed_on": 2,
+    "changed_on": 3,
     "organisations": ["ca", "whitechapel", "salvation_army", "st_helens"],
     "entries": [
         (
@@ -690,15 +775,15 @@ CRASH_PAD_CYCLE = {
             7,
         ),
         (
-            3,
+            4,
             OUTREACH,
-            "First review: four referrals in three nights, all four came in, and two stayed on. No bed was taken "
+            "First review: three referrals in two nights, all three came in, and two stayed on. No bed was taken "
             "from the panel's client group.",
             "reviewing",
             2,
         ),
         (
-            2,
+            3,
             ST_HELENS,
             "The trial has shown what it needed to: the allocation rule is changed for good, without waiting out "
             "the month.",
@@ -743,6 +828,8 @@ def seed():
         for spec in THREADS:
             _seed_thread(spec, organisations, people)
         _seed_learning(organisations, people[STEWARD])
+        _seed_services(organisations, people)
+        _seed_cycle(CRASH_PAD_CYCLE, organisations, people[STEWARD])
         # The demo's e-mail belongs to its past: it went out then, and is not to be sent weeks late now.
         Outbox.update(sent_at=Outbox.created).where(Outbox.sent_at.is_null()).execute()
 
@@ -762,10 +849,10 @@ def _seed_learning(organisations, steward):
         for days_ago, note, status in log:
             with fixed_at(_moment(days_ago, "15:00")):
                 learning.log_barrier(barrier, steward, note, status)
-    _seed_cycle(CRASH_PAD_CYCLE, organisations, threads, Barrier.get(Barrier.title == BARRIERS[0][0]), steward)
 
 
-def _seed_cycle(spec, organisations, threads, barrier, steward):
+def _seed_cycle(spec, organisations, steward):
+    """The crash-pad story as a learning cycle: its thread, its barrier and the crash pads' second rule."""
     today = in_london(now()).date()
     fields = {
         "title": spec["title"],
@@ -779,15 +866,91 @@ def _seed_cycle(spec, organisations, threads, barrier, steward):
         "review_on": None,
         "visibility": "all",
     }
-    crash_pad = threads["Sit-up bed / crash pad for a rough sleeper in St Helens"]
+    crash_pad = Thread.get(Thread.title == CRASH_PAD_THREAD)
+    barrier = Barrier.get(Barrier.title == BARRIERS[0][0])
+    rule = RuleVersion.get(
+        (RuleVersion.service == Service.get(Service.name == CRASH_PADS).id) & (RuleVersion.number == 2)
+    )
     involved = [organisations[key].id for key in spec["organisations"]]
     with fixed_at(_moment(spec["at"], "16:00")):
-        cycle = cycles.start_cycle(steward, fields, involved, [crash_pad.id], [barrier.id])
+        cycle = cycles.start_cycle(steward, fields, involved, [crash_pad.id], [barrier.id], rule_ids=[rule.id])
     people = {person.email: person for person in User.select()}
     for days_ago, email, note, status, review_in in spec["entries"]:
         with fixed_at(_moment(days_ago, "17:00")):
             review_on = today - timedelta(days=days_ago - review_in) if review_in else None
             cycles.add_entry(cycle, people[email], note, status, review_on)
+
+
+def simple_pdf(*lines):
+    """A one-page PDF with `lines` of text, made in code (no binary files in the repository)."""
+    text = "BT /F1 12 Tf 72 720 Td 16 TL " + " ".join("(%s) '" % line for line in lines) + " ET"
+    stream = text.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+REFERRAL_FORM = (
+    "Winter night shelter: referral form",
+    "Send to Liverpool housing options, 0151 496 0400, before 9pm.",
+    "Referrer: name, organisation, phone.",
+    "Person referred: initials and case reference only.",
+    "Where they slept last night; any needs the shelter should know about.",
+)
+
+
+def _attach_referral_form(service, keeper):
+    content = simple_pdf(*REFERRAL_FORM)
+    upload = attachments.inspect("Night shelter referral form.pdf", io.BytesIO(content), len(content))
+    attachments.attach([upload], keeper, service_id=service.id)
+
+
+def _seed_services(organisations, people):
+    """The services, with the crash pads' rule changed after the crash-pad thread cited its first version."""
+    made = {}
+    for key, days_ago, keeper, details, rule in SERVICES:
+        with fixed_at(_moment(days_ago, "11:00")):
+            rule.effective_from = in_london(now()).date()
+            made[details["name"]] = services.add_service(people[keeper], organisations[key].id, details, rule)
+    with fixed_at(_moment(34, "10:00")):
+        _attach_referral_form(made[NIGHT_SHELTER_SERVICE], people[LIVERPOOL])
+    crash_pads = made[CRASH_PADS]
+    thread = Thread.get(Thread.title == CRASH_PAD_THREAD)
+    reply = Post.get((Post.thread == thread.id) & (Post.author == people[SALVATION_ARMY].id))
+    first = RuleVersion.get(RuleVersion.service == crash_pads.id)
+    with fixed_at(reply.created):
+        services.cite(reply, first.id, people[SALVATION_ARMY])
+    barrier = Barrier.get(Barrier.title.startswith("Crash pads in St Helens"))
+    with fixed_at(_moment(3, "16:00")):
+        rule = services.Rule(
+            "People sleeping rough in St Helens: outreach refers them directly, on the night.",
+            ["outreach", "council"],
+            ["phone"],
+            "Any hour",
+            effective_from=in_london(now()).date(),
+            why="Outreach could not refer people sleeping rough on the night. After the St Helens learning meeting "
+            "the council agreed that outreach may refer directly.",
+            thread_ids=[thread.id],
+            barrier_ids=[barrier.id],
+        )
+        details = {name: getattr(crash_pads, name) for name in services.SERVICE_FIELDS}
+        services.edit_service(crash_pads, people[SALVATION_ARMY], details | {"areas": ["st-helens"]}, rule)
 
 
 def _seed_thread(spec, organisations, people):

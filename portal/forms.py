@@ -6,13 +6,14 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from flask import request
+from flask import current_app, request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
     IntegerField,
+    MultipleFileField,
     PasswordField,
     RadioField,
     SelectField,
@@ -33,7 +34,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from . import guard, overrides
+from . import attachments, guard, overrides
 from .models import (
     AREAS,
     BARRIER_STATUSES,
@@ -49,6 +50,8 @@ from .models import (
     VISIBILITIES,
     Barrier,
     Organisation,
+    RuleVersion,
+    Service,
     Theme,
     Thread,
     User,
@@ -130,6 +133,32 @@ def title_field():
     )
 
 
+def attachments_field():
+    return MultipleFileField(
+        "Attach files (optional)",
+        description="Referral forms, policies, minutes: %s, up to %%d files of at most %%s MB each. The portal "
+        "checks what is in them for a client's details, as it does your text." % attachments.ALLOWED_WORDS,
+    )
+
+
+class WithAttachments:
+    """Forms that take files: each is checked (type from its content, size) when the form validates, and kept in
+    `uploads` for the view to attach; the guard reads their text (GuardedText)."""
+
+    def validate_attachments(self, field):
+        files = [f for f in field.data or [] if f and f.filename]
+        if len(files) > attachments.MAX_FILES:
+            raise ValidationError("Attach at most %d files to one post, and choose them again" % attachments.MAX_FILES)
+        limit = current_app.config["ATTACHMENT_MAX_MB"] * 1024 * 1024
+        try:
+            self.uploads = [attachments.inspect(f.filename, f.stream, limit) for f in files]
+        except attachments.Refused as refused:
+            raise ValidationError(str(refused)) from refused
+
+    def attachments_description(self):
+        return self.attachments.description % (attachments.MAX_FILES, current_app.config["ATTACHMENT_MAX_MB"])
+
+
 REASON_WORDS = 3
 
 
@@ -154,12 +183,16 @@ class GuardedText:
 
     checks = {}  # each guarded field's overrides.Check, once validated
     reason_needed = False
+    uploads = ()  # files, in forms that take them (WithAttachments)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         guarded = [name for name in ("title", "body") if name in self]
         self.known = guard.known_to_portal()  # read once for the title, the text and the reason
         self.checks = {name: overrides.check(self[name].data or "", self.known) for name in guarded}
+        if self.uploads:
+            text = "\n".join(attachments.text_of(upload) for upload in self.uploads)
+            self.checks["attachments"] = overrides.check(text, self.known)
         self.reason_needed = any(check.outright for check in self.checks.values())
         reason_problem = self.reason_problem() if self.reason_needed else None
         kept = reason_problem is None if self.reason_needed else self.confirm_personal.data
@@ -170,24 +203,29 @@ class GuardedText:
         if reason_problem:
             self.keep_reason.errors.append(reason_problem)
             valid = False
+        if not valid and self.uploads and not self.attachments.errors:
+            self.attachments.errors.append("Choose your files again when you send this: browsers do not keep them")
         return valid
 
     def held_message(self, name, check):
         if name == "title":
             looks = "This title looks like it has %s, and titles show in every list and e-mail"
+        elif name == "attachments":
+            looks = "The attached file looks like it has %s"
         else:
             looks = "This looks like %s"
         looks %= guard.describe(check.found)
         if check.outright:
-            return (
+            message = (
                 "%s. That identifies a person outright: change it (use initials or your case reference), or say "
                 "below why it must be in the portal." % looks
             )
-        if self.reason_needed:
-            return "%s. Use initials or your case reference instead, or say below why the details are needed." % looks
-        return "%s. Use initials or your case reference instead, or tick the box below if the details are needed." % (
-            looks
-        )
+        else:
+            instead = "say below why" if self.reason_needed else "tick the box below if"
+            message = "%s. Use initials or your case reference instead, or %s the details are needed."
+            message %= (looks, instead)
+        # a browser forgets a chosen file when the page comes back
+        return message + (" Then choose the file again." if name == "attachments" else "")
 
     def reason_problem(self):
         """What is wrong with the reason given for keeping details that identify someone, or None."""
@@ -218,7 +256,7 @@ class GuardedText:
         ]
 
 
-class ThreadForm(GuardedText, FlaskForm):
+class ThreadForm(WithAttachments, GuardedText, FlaskForm):
     kind = Radios(
         "What are you posting?",
         choices=THREAD_KINDS,
@@ -228,6 +266,7 @@ class ThreadForm(GuardedText, FlaskForm):
     )
     title = title_field()
     body = body_field("Message")
+    attachments = attachments_field()
     addressed_to = CheckboxList(
         "Addressed to",
         coerce=int,
@@ -279,13 +318,36 @@ class CiteField(SelectField):
             raise ValidationError("Choose a service’s rule from the list, or none")
 
 
-class ReplyForm(GuardedText, FlaskForm):
+class ReplyForm(WithAttachments, GuardedText, FlaskForm):
     body = body_field("Your reply")
+    attachments = attachments_field()
     cite = CiteField(
         "Cite a service’s rule (optional)",
         description="The reply shows the rule as it is now, and says so here if it changes later.",
     )
     confirm_personal, keep_reason = guard_fields()
+
+
+class ServiceFilesForm(WithAttachments, GuardedText, FlaskForm):
+    """Files on a service page: a referral form, a policy. The guard reads them; details that identify a person
+    outright cannot go on a service page at all (there is no post for the steward to review them with)."""
+
+    attachments = attachments_field()
+    confirm_personal, keep_reason = guard_fields()
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.uploads and not self.attachments.errors:
+            self.attachments.errors.append("Choose a file to attach")
+            valid = False
+        if self.reason_needed:
+            self.keep_reason.errors.clear()
+            self.attachments.errors[:] = [
+                "The attached file looks like it identifies a person outright, which a service page must not: "
+                "change the file, then choose it again"
+            ]
+            valid = False
+        return valid
 
 
 class EditPostForm(GuardedText, FlaskForm):
@@ -591,6 +653,17 @@ class RedactForm(ConfirmationForm):
             raise ValidationError("That text is not in the post or its earlier versions. Copy the exact words from it")
 
 
+class RemoveAttachmentForm(ConfirmationForm):
+    reason = StringField(
+        "Reason (shown in place of the file)",
+        [
+            DataRequired("Give the reason for removing the file: it is shown in its place"),
+            Length(max=200, message="Keep the reason under 200 characters"),
+        ],
+        filters=[one_line],
+    )
+
+
 class RedactDetailsForm(ConfirmationForm):
     """The steward's removal of several details the guard finds in a post, at once."""
 
@@ -870,6 +943,12 @@ class CycleForm(FlaskForm):
         description="Their numbers (in the thread's address), separated by commas. Optional.",
     )
     barriers = CheckboxList("System barriers it works on", coerce=int, invalid="Choose from the barriers listed")
+    rules = CheckboxList(
+        "Services' rule versions it changed",
+        coerce=int,
+        invalid="Choose from the rule versions listed",
+        description="Where the change is written in the services directory.",
+    )
     trying = TextAreaField("What we are trying", [Length(max=MAX_BODY)], filters=[stripped])
     trying_by = StringField(
         "Who is trying it", [Length(max=200)], filters=[one_line], description="Organisations or teams, in words."
@@ -900,6 +979,15 @@ class CycleForm(FlaskForm):
         self.organisations.choices = {o.id: o.name for o in Organisation.by_name()}
         self.barriers.choices = {
             b.id: b.title for b in Barrier.select(Barrier.id, Barrier.title).order_by(Barrier.title)
+        }
+        versions = (
+            RuleVersion.select(RuleVersion.id, RuleVersion.number, RuleVersion.effective_from, Service.name)
+            .join(Service)
+            .order_by(Service.name, RuleVersion.number)
+        )
+        self.rules.choices = {
+            v.id: "%s: version %d, from %s" % (v.service.name, v.number, v.effective_from.strftime("%-d %B %Y"))
+            for v in versions
         }
 
     def fields(self):

@@ -7,6 +7,7 @@ from operator import add
 
 from flask_login import UserMixin
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     DateField,
@@ -830,6 +831,52 @@ class BarrierProposal(BaseModel):
         indexes = ((("status", "created"), False), (("organisation", "created"), False))
 
 
+class CycleRule(BaseModel):
+    """A rule version that a learning cycle changed: what changed in the system, shown on both."""
+
+    cycle = ForeignKeyField(LearningCycle, backref="rule_rows", index=False)
+    rule = ForeignKeyField(RuleVersion, backref="cycle_rows")
+
+    class Meta:
+        indexes = ((("cycle", "rule"), True),)  # `rule` has its foreign key's index
+
+
+class Attachment(BaseModel):
+    """A file on a post or a service: its name, type and size here, its content in AttachmentChunk rows (so several
+    web machines share it through the database, and backups hold it). Removed: the content goes, the reason stays."""
+
+    post = ForeignKeyField(Post, null=True, backref="attachments")
+    service = ForeignKeyField(Service, null=True, backref="attachments")  # migration 0021
+    uploader = ForeignKeyField(User)
+    organisation = ForeignKeyField(Organisation)
+    name = CharField(max_length=150)
+    content_type = CharField(max_length=100)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    created = DateTimeField(default=now)
+    removed_at = DateTimeField(null=True)
+    removed_by = ForeignKeyField(User, null=True)
+    removed_reason = CharField(max_length=200, null=True)
+
+    class Meta:
+        indexes = ((("uploader", "created"), False),)  # `post` has its foreign key's index
+
+    @property
+    def removed(self):
+        return self.removed_at is not None
+
+
+class AttachmentChunk(BaseModel):
+    """One piece (at most attachments.CHUNK bytes) of an attachment's content, in order."""
+
+    attachment = ForeignKeyField(Attachment, backref="chunks", on_delete="CASCADE", index=False)  # index below
+    number = IntegerField()
+    data = BlobField()
+
+    class Meta:
+        indexes = ((("attachment", "number"), True),)
+
+
 TABLES = [
     Organisation,
     User,
@@ -865,4 +912,7 @@ TABLES = [
     CycleThread,
     CycleBarrier,
     CycleEntry,
+    CycleRule,
+    Attachment,
+    AttachmentChunk,
 ]

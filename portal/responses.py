@@ -136,7 +136,7 @@ def note_confirmed_details(form, thread, post_id):
     identify someone outright go, with the writer's reason, to the steward's list."""
     found = form.guard_findings()
     if form.reason_needed:
-        in_post = bool(form.check_of("body").found)
+        in_post = bool(form.check_of("body").found or form.check_of("attachments").found)
         in_title = bool(form.check_of("title").found)
         overrides.keep(current_user, thread, post_id if in_post else None, in_title, found, form.keep_reason.data)
     elif found:

@@ -6,7 +6,7 @@ No Flask here."""
 import re
 from datetime import timedelta
 
-from . import accounts, config
+from . import accounts, attachments, config
 from .clock import now
 from .db import database
 from .models import (
@@ -52,6 +52,7 @@ def remove(thread):
     with database.atomic():
         posts = Post.select(Post.id).where(Post.thread == thread.id)
         PostRevision.delete().where(PostRevision.post.in_(posts)).execute()
+        attachments.delete_for_posts(posts)
         GuardOverride.delete().where((GuardOverride.thread == thread.id) | GuardOverride.post.in_(posts)).execute()
         for model in (
             Notification,

@@ -142,6 +142,27 @@ def can_read_checkins_side_by_side(user):
     return is_steward(user)
 
 
+def can_see_attachment(user, attachment, post=None, thread=None):
+    """A file on a post: everyone who may see the post's text (a hidden post's files are the steward's). A file on a
+    service: everyone who may see services. A removed file is for nobody."""
+    if attachment.removed:
+        return False
+    if attachment.service_id:
+        return can_see_services(user)
+    return can_see_thread(user, thread) and (not post.hidden or is_steward(user))
+
+
+def can_attach(user, thread=None, service=None):
+    """Files go with a new post (whoever may reply), or on a service (its keepers)."""
+    return can_edit_service(user, service) if service is not None else can_reply(user, thread)
+
+
+def can_remove_attachment(user, service=None):
+    """Removing a file's content for good, with a reason: from a post, a redaction, the steward's; from a service,
+    its keepers too."""
+    return is_steward(user) or (service is not None and can_edit_service(user, service))
+
+
 def can_see_services(user):
     """The services directory, each service and its rule's history are for every signed-in member."""
     return user.is_authenticated

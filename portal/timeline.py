@@ -7,7 +7,19 @@ from peewee import JOIN, fn
 from . import rules
 from .lists.cache import slot, sql
 from .lists.pages import visible_threads
-from .models import CLOSE_REASONS, STATUSES, Citation, Event, Post, PostRevision, RuleVersion, Service, Thread, User
+from .models import (
+    CLOSE_REASONS,
+    STATUSES,
+    Attachment,
+    Citation,
+    Event,
+    Post,
+    PostRevision,
+    RuleVersion,
+    Service,
+    Thread,
+    User,
+)
 
 # The events shown between the posts; the rest are only in the audit log.
 TIMELINE_ACTIONS = (
@@ -144,9 +156,12 @@ def timeline_posts():
     )
     by_other = (PostRevision.post == Post.id) & (PostRevision.editor != Post.author)
     edited_by_other = fn.EXISTS(PostRevision.select(PostRevision.id).where(by_other))
+    has_files = fn.EXISTS(Attachment.select(Attachment.id).where(Attachment.post == Post.id))
     return (
         with_citations(Post.with_authors())
-        .select_extend(last_editor.alias("last_editor_id"), edited_by_other.alias("edited_by_other"))
+        .select_extend(
+            last_editor.alias("last_editor_id"), edited_by_other.alias("edited_by_other"), has_files.alias("has_files")
+        )
         .where(Post.thread == slot("thread"))
         .order_by(Post.created, Post.id)
         .limit(slot("size"))
@@ -175,7 +190,21 @@ def first_unread(thread, user, size):
     return post_id, posts_before // size + 1
 
 
+def with_files(posts):
+    """Give each post its `files` (attachments, removed ones too, in the order added): one query, and none when no
+    post says it `has_files` (the timeline's own query asks; posts read elsewhere do not say, so are looked up)."""
+    wanted = [p.id for p in posts if getattr(p, "has_files", True)]
+    files = {}
+    if wanted:
+        for attachment in Attachment.select().where(Attachment.post.in_(wanted)).order_by(Attachment.id):
+            files.setdefault(attachment.post_id, []).append(attachment)
+    for post in posts:
+        post.files = files.get(post.id, [])
+    return posts
+
+
 def merge(posts, events):
+    with_files(posts)
     items = [("post", p.created, p) for p in posts] + [("event", e.created, e) for e in events]
     return sorted(items, key=lambda item: (item[1], item[0] == "event"))
 
@@ -204,6 +233,11 @@ def _owner_text(data):
 
 
 TEXTS = {
+    "service_added": lambda d: "added the service %s" % d["name"],
+    "service_edited": lambda d: "changed %s of the service %s" % (", ".join(sorted(d["changes"])), d["name"]),
+    "rule_changed": lambda d: "made version %d of the rule of %s" % (d["version"], d["name"]),
+    "service_confirmed": lambda d: "confirmed the service %s as it is" % d["name"],
+    "rule_cited": lambda d: "cited a service's rule",
     "status_changed": _status_text,
     "owner_changed": _owner_text,
     "follow_up_set": _follow_up_text,

@@ -1,8 +1,9 @@
 """Builders for test data: plain functions that go through the same domain code as the views."""
 
+import io
 import itertools
 
-from portal import tracking
+from portal import attachments, tracking
 from portal.accounts import hash_password
 from portal.models import Organisation, User
 
@@ -37,6 +38,13 @@ def make_thread(author, kind="update", title="A thread", body="What is happening
 
 def make_request(author, to, kind="need", **fields):
     return make_thread(author, kind=kind, to=to, **fields)
+
+
+def make_attachment(post, name="notes.txt", content=b"Referral notes\n"):
+    """A file on `post`, kept as an upload through the form would be."""
+    stream = io.BytesIO(content)
+    upload = attachments.inspect(name, stream, 10 * 1024 * 1024)
+    return attachments.attach([upload], post.author, post.thread_id, post.id)[0]
 
 
 def make_service(author, name="Crash pads", eligibility="People sleeping rough", referrers=("outreach",), **details):

@@ -342,3 +342,30 @@ def test_the_demo_tells_the_crash_pad_story_as_an_embedded_cycle(client):
     page = officer.get("/cycles/%d" % cycle.id).text
     assert "a month's trial" in page and "Reviewing → Embedded" in page
     assert cycle.title in officer.get("/learning/cycles").text.split("<tbody>")[1]
+    (rule,) = cycle.rule_rows
+    assert rule.rule.number == 2 and "Crash pads and sit-up beds: version 2" in page
+    assert cycle.title in officer.get("/services/%d/rules" % rule.rule.service_id).text
+
+
+def test_a_cycle_links_the_rule_versions_it_changed_shown_both_ways(as_person, charity, council):
+    from portal.models import CycleRule
+
+    from .builders import make_service
+
+    officer = make_user(council)
+    service = make_service(officer, name="St Helens crash pads")
+    member = make_user(charity)
+    client = as_person(member)
+    form = client.get("/cycles/new").text
+    assert "St Helens crash pads: version 1, from" in form
+    rule_id = service.rule_versions[0].id
+    data = {"title": "Crash pads", "noticed": "N", "visibility": "all", "rules": [str(rule_id)], "action": "start"}
+    response = client.post("/cycles/new", data=data)
+    assert response.status_code == 303 and [r.rule_id for r in CycleRule.select()] == [rule_id]
+    page = client.get(response.headers["Location"]).text
+    assert "St Helens crash pads: version 1" in page and "/services/%d/rules#version-1" % service.id in page
+    reader = as_person(make_user(make_org()))
+    for path in ("/services/%d" % service.id, "/services/%d/rules" % service.id):
+        assert "Crash pads</a>" in reader.get(path).text, path
+    wrong = client.post("/cycles/new", data={**data, "rules": ["999999"]})
+    assert wrong.status_code == 422 and "Choose from the rule versions listed" in wrong.text

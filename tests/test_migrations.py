@@ -211,6 +211,16 @@ WRITTEN_AFTER = {
         "(2, 'Panel only meets weekly', '', '', 2, 1, 'merged', 1, '', 1, '2026-01-13 09:00:00', "
         "'2026-01-12 10:00:00')",
     ],
+    "0021_service_attachments": [
+        "INSERT INTO attachment (id, post_id, service_id, uploader_id, organisation_id, name, content_type, size, "
+        "sha256, created) VALUES (2, NULL, 1, 2, 1, 'form.pdf', 'application/pdf', 5, 'x', '2026-01-12 12:00:00')",
+    ],
+    "0022_cycle_rules": ["INSERT INTO cycle_rule (id, cycle_id, rule_id) VALUES (1, 1, 2)"],
+    "0018_attachments": [
+        "INSERT INTO attachment (id, post_id, uploader_id, organisation_id, name, content_type, size, sha256, "
+        "created) VALUES (1, 1, 2, 1, 'referral.txt', 'text/plain', 5, 'x', '2026-01-12 12:00:00')",
+        "INSERT INTO attachment_chunk (id, attachment_id, number, data) VALUES (1, 1, 0, 'hello')",
+    ],
 }
 
 
@@ -392,6 +402,15 @@ def keeps_one_open_per_person_thread_and_hour(db):
         )
 
 
+def puts_every_attachment_on_no_service(db):
+    assert rows(db, "SELECT id, service_id FROM attachment") == [(1, None)]
+
+
+def starts_with_no_attachments(db):
+    assert rows(db, "SELECT id FROM attachment") == []
+    assert rows(db, "SELECT id FROM attachment_chunk") == []
+
+
 def starts_with_no_overrides(db):
     assert rows(db, "SELECT id FROM guard_override") == []
 
@@ -403,6 +422,10 @@ def starts_with_no_services(db):
 
 def starts_with_no_barrier_proposals(db):
     assert rows(db, "SELECT id FROM barrier_proposal") == []
+
+
+def links_no_rule_versions_yet(db):
+    assert rows(db, "SELECT id FROM cycle_rule") == []
 
 
 def starts_with_no_learning_cycles(db):
@@ -429,6 +452,9 @@ PROMISES = {
     "0017_people_contacts": gives_everyone_a_hidden_email_and_no_contact_details,
     "0019_learning_cycles": starts_with_no_learning_cycles,
     "0020_barrier_proposals": starts_with_no_barrier_proposals,
+    "0022_cycle_rules": links_no_rule_versions_yet,
+    "0018_attachments": starts_with_no_attachments,
+    "0021_service_attachments": puts_every_attachment_on_no_service,
 }
 
 

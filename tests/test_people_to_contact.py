@@ -96,7 +96,9 @@ def test_wrong_ids_are_404_and_the_stewards_people_pages_stay_the_stewards(clien
     for path in ("/people", "/people/new", "/people/%d/edit" % person.id, "/people/%d/export" % person.id):
         assert member.get(path).status_code == 403, path
     assert client.get("/people/%d" % person.id).status_code in (302, 303)  # signed out: sign in first
-    assert "/people/%d/edit" % person.id in as_person(make_steward()).get("/people/%d" % person.id).text
+    steward = as_person(make_steward())
+    assert "/people/%d/edit" % person.id in steward.get("/people/%d" % person.id).text
+    assert 'href="/people/%d">See %s' % (person.id, person.name) in steward.get("/people/%d/edit" % person.id).text
 
 
 def test_an_organisation_page_shows_who_to_contact_there(as_person):

@@ -6,7 +6,7 @@ from portal import demo, proposals, rules
 from portal.lists.pages import visible_threads
 from portal.models import LearningCycle, Post, Thread, User
 
-from .builders import make_cycle, make_org, make_request, make_service, make_steward, make_user
+from .builders import make_attachment, make_cycle, make_org, make_request, make_service, make_steward, make_user
 
 PEOPLE = ("asker", "addressee", "colleague", "outsider", "steward")
 
@@ -144,6 +144,11 @@ def first_post(threads, name):
     return Post.get(Post.thread == threads[name].id)
 
 
+def attachment_on(threads, name):
+    post = first_post(threads, name)
+    return make_attachment(post)
+
+
 def cycle(threads, status="noticing"):
     """A restricted learning cycle started by the asker's organisation with the addressee's involved."""
     key = "cycle " + status
@@ -197,6 +202,16 @@ QUESTIONS = {
     "can_manage_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_link_barriers": (lambda threads: (), STEWARD_ONLY),
     "can_manage_organisations": (lambda threads: (), STEWARD_ONLY),
+    "can_see_attachment": (
+        lambda threads: (
+            attachment_on(threads, "restricted"),
+            first_post(threads, "restricted"),
+            threads["restricted"],
+        ),
+        ALL_BUT_OUTSIDERS,
+    ),
+    "can_attach": (lambda threads: (threads["restricted"],), ALL_BUT_OUTSIDERS),
+    "can_remove_attachment": (lambda threads: (), STEWARD_ONLY),
     "can_read_checkins_side_by_side": (lambda threads: (), STEWARD_ONLY),
     "can_read_past_checkins": (
         lambda threads: (threads["open"].organisation,),

@@ -259,3 +259,89 @@ def test_a_reply_cannot_cite_a_rule_that_is_not_offered(as_person, keeper):
     rule_id = RuleVersion.get().id
     assert client.post("/threads/%d/reply" % update.id, data={"body": "Hi", "cite": str(rule_id)}).status_code == 303
     assert "The rule cited:" not in client.get("/threads/%d" % update.id).text
+
+
+def test_the_demo_has_the_crash_pads_two_rules_and_the_thread_citing_the_first_marked_changed(client):
+    from portal import demo
+    from portal.models import Thread, User
+
+    demo.seed()
+    names = {s.name for s in Service.select()}
+    assert {demo.CRASH_PADS, demo.NIGHT_SHELTER_SERVICE, "Housing options", "Out-of-hours housing line"} <= names
+    crash_pads = Service.get(Service.name == demo.CRASH_PADS)
+    first, second = RuleVersion.select().where(RuleVersion.service == crash_pads.id).order_by(RuleVersion.number)
+    assert "Outreach cannot refer" in first.eligibility and first.referrers == ",council,"
+    assert ",outreach," in second.referrers and second.refer_by == ",phone," and second.hours == "Any hour"
+    client.sign_in(User.get(User.email == demo.WHITECHAPEL), demo.PASSWORD)
+    thread = Thread.get(Thread.title == demo.CRASH_PAD_THREAD)
+    page = client.get("/threads/%d" % thread.id).text
+    assert "The rule cited here has changed since" in page and "version 1" in page
+    history = client.get("/services/%d/rules" % crash_pads.id).text
+    assert "Crash pads in St Helens are allocated to another client group" in history
+
+
+def test_an_organisation_page_lists_its_services(as_person, keeper, salvation):
+    make_service(keeper, name="Crash pads")
+    make_service(make_user(make_org()), name="Elsewhere beds")
+    page = as_person(make_user(make_org())).get("/orgs/%s" % salvation.slug).text
+    assert ">Crash pads</a>" in page and "Elsewhere beds" not in page
+
+
+def test_a_service_not_confirmed_for_the_set_days_asks_still_right_on_the_desk_and_the_check_in(as_person, keeper):
+    old = make_service(keeper, name="Old crash pads")
+    make_service(keeper, name="Fresh beds")
+    Service.update(confirmed_at=clock.now() - timedelta(days=91)).where(Service.id == old.id).execute()
+    steward = as_person(make_steward())
+    desk = steward.get("/").text
+    assert "still right?" in desk and "Old crash pads" in desk and "Fresh beds" not in desk
+    assert 'action="/services/%d/confirm"' % old.id in desk
+    checkin = as_person(keeper).get("/checkins/new").text
+    assert "still right?" in checkin and "Old crash pads" in checkin and "Fresh beds" not in checkin
+    assert "Old crash pads" not in as_person(make_user(make_org())).get("/checkins/new").text
+    assert steward.post("/services/%d/confirm" % old.id, data={"next": "/"}).status_code == 303
+    assert "Old crash pads" in steward.get("/").text  # the flash
+    assert "Old crash pads" not in steward.get("/").text
+
+
+def test_the_monthly_report_lists_the_months_rule_changes(as_person, keeper):
+    from datetime import datetime
+
+    with clock.fixed_at(datetime(2026, 10, 20, 9)):
+        service = make_service(keeper, name="Crash pads")
+    rule = services.Rule("Outreach refers directly", ["outreach"], ["phone"], why="Trust was built")
+    with clock.fixed_at(datetime(2026, 11, 12, 9)):
+        services.edit_service(
+            service, keeper, {n: getattr(service, n) for n in services.SERVICE_FIELDS} | {"areas": []}, rule
+        )
+    client = as_person(make_user(make_org()))
+    november = client.get("/learning/report?month=2026-11").text
+    assert "Rule changes" in november and "Crash pads</a>, Salisbury House: version 2" in november
+    assert "Trust was built" in november
+    october = client.get("/learning/report?month=2026-10").text
+    assert "No service’s rule changed this month." in october
+
+
+def test_search_finds_services_by_name_offer_and_rule(as_person, keeper):
+    make_service(keeper, name="Crash pads", eligibility="People sleeping rough, referred by outreach")
+    make_service(keeper, name="Day centre", offers="Showers and breakfast")
+    client = as_person(make_user(make_org()))
+    assert ">Crash pads</a>" in client.get("/search?q=outreach+rough").text
+    found = client.get("/search?q=showers").text
+    assert ">Day centre</a>" in found and ">Crash pads</a>" not in found
+    assert "Services with" not in client.get("/search?q=aubergine").text
+
+
+def test_the_audit_log_says_what_happened_to_a_service(as_person, keeper):
+    service = make_service(keeper, name="Crash pads")
+    services.confirm(service, keeper)
+    rule = services.Rule("Outreach refers directly", ["outreach"], ["phone"], why="Trust")
+    details = {n: getattr(service, n) for n in services.SERVICE_FIELDS} | {"areas": [], "name": "Crash pads too"}
+    services.edit_service(service, keeper, details, rule)
+    log = as_person(make_steward()).get("/audit").text
+    for said in (
+        "added the service Crash pads",
+        "confirmed the service Crash pads as it is",
+        "changed areas, name of the service Crash pads too",
+        "made version 2 of the rule of Crash pads too",
+    ):
+        assert said in log

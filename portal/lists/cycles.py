@@ -2,7 +2,8 @@
 cycles on a thread or barrier, the search page's matches, the steward's reviews, the monthly report's section and
 the dashboard's waits before and after each change. Every list keeps to who may see a cycle (rules)."""
 
-from datetime import timedelta
+from collections import namedtuple
+from datetime import date, timedelta
 from statistics import median
 
 from peewee import SQL, Value, fn
@@ -16,13 +17,17 @@ from ..models import (
     CycleBarrier,
     CycleEntry,
     CycleOrganisation,
+    CycleRule,
     CycleThread,
     LearningCycle,
     Organisation,
+    RuleVersion,
+    Service,
     Thread,
     ThreadAddressee,
     ThreadTheme,
     User,
+    union_all,
 )
 from ..paging import Page
 from .cache import slot, until_next_event
@@ -105,23 +110,61 @@ def details(user, cycle):
         .where((CycleThread.cycle == cycle.id) & rules.visible_filter(user))
         .order_by(Thread.created)
     )
-    barriers = list(
-        Barrier.select(Barrier.id, Barrier.title, Barrier.status)
+    barriers, rule_versions = [], []
+    for label, one, title, service, number, effective_from in union_all(
+        Barrier.select(Value("barrier"), Barrier.id, Barrier.title, SQL("NULL"), SQL("NULL"), SQL("NULL"))
         .join(CycleBarrier)
-        .where(CycleBarrier.cycle == cycle.id)
-        .order_by(Barrier.title)
-    )
+        .where(CycleBarrier.cycle == cycle.id),
+        RuleVersion.select(
+            Value("rule"), RuleVersion.id, Service.name, Service.id, RuleVersion.number, RuleVersion.effective_from
+        )
+        .join(Service)
+        .switch(RuleVersion)
+        .join(CycleRule)
+        .where(CycleRule.cycle == cycle.id),
+    ):
+        if label == "barrier":
+            barriers.append(Barrier(id=one, title=title))
+        else:
+            rule_versions.append(ChangedRule(service, title, number, as_date(effective_from)))
     entries = list(
         CycleEntry.select(CycleEntry, User.id, User.name)
         .join(User)
         .where(CycleEntry.cycle == cycle.id)
         .order_by(CycleEntry.created.desc(), CycleEntry.id.desc())
     )
-    return {"involved": involved, "threads": threads, "barriers": barriers, "entries": entries}
+    return {
+        "involved": involved,
+        "threads": threads,
+        "barriers": sorted(barriers, key=lambda b: b.title),
+        "rule_versions": sorted(rule_versions),
+        "entries": entries,
+    }
+
+
+ChangedRule = namedtuple("ChangedRule", "service_id service number effective_from")
+
+
+def as_date(value):
+    """A date read without peewee's conversion: SQLite gives it as its text."""
+    return value if isinstance(value, date) or value is None else date.fromisoformat(value)
+
+
+def cycles_on_service(user, service_id):
+    """The learning cycles `user` may see that changed one of the service's rule versions, with its number."""
+    return list(
+        LearningCycle.select(LearningCycle.id, LearningCycle.title, LearningCycle.status, RuleVersion.number)
+        .join(CycleRule)
+        .join(RuleVersion)
+        .where((RuleVersion.service == service_id) & rules.cycle_visible_filter(user))
+        .order_by(RuleVersion.number, LearningCycle.id)
+        .objects()
+    )
 
 
 def linked_ids(cycle):
-    """The ids of the organisations, threads and barriers a cycle links: what its edit form starts with."""
+    """The ids of the organisations, threads, barriers and rule versions a cycle links: what its edit form starts
+    with."""
     return (
         [
             o
@@ -131,6 +174,7 @@ def linked_ids(cycle):
         ],
         [t for (t,) in CycleThread.select(CycleThread.thread).where(CycleThread.cycle == cycle.id).tuples()],
         [b for (b,) in CycleBarrier.select(CycleBarrier.barrier).where(CycleBarrier.cycle == cycle.id).tuples()],
+        [r for (r,) in CycleRule.select(CycleRule.rule).where(CycleRule.cycle == cycle.id).tuples()],
     )
 
 

@@ -11,9 +11,11 @@ from .cache import sql, until_next_event
 from .cycles import due_reviews, review_window
 from .pages import person, thread_pages
 from .rows import attach_addressed_to
+from .services import unconfirmed_services, unconfirmed_since
 
 WaitedOn = namedtuple("WaitedOn", "name slug waits")
 Review = namedtuple("Review", "title id review_on")
+Unconfirmed = namedtuple("Unconfirmed", "name organisation id confirmed_on")
 
 LISTS = ("addressed", "own", "updates")
 
@@ -41,16 +43,24 @@ def desk(user):
     """The steward's desk beside the counts: every organisation with requests waiting on it, those waited on
     most first, and the learning cycles whose review is due within lists.cycles.REVIEW_AHEAD days or overdue,
     soonest first. One query when anything has changed."""
-    return desk_lists(person(user), review_window())
+    return desk_lists(person(user), review_window(), unconfirmed_since().date())
+
+
+def as_date(value):
+    return value if isinstance(value, date) else date.fromisoformat(value)  # SQLite gives a date as its text
 
 
 @until_next_event
-def desk_lists(viewer, review_by):
-    organisations, reviews = [], []
-    rows = desk_query.run_as(viewer, plain=True, review_by=review_by.isoformat())
+def desk_lists(viewer, review_by, unconfirmed_by):
+    organisations, reviews, services = [], [], []
+    rows = desk_query.run_as(
+        viewer, plain=True, review_by=review_by.isoformat(), unconfirmed_by=unconfirmed_by.isoformat()
+    )
     for label, name, slug, waits, cycle_id, review_on in rows:
         if label == "organisations":
             organisations.append(WaitedOn(name, slug, waits))
+        elif label == "services":
+            services.append(Unconfirmed(name, slug, cycle_id, as_date(review_on)))
         else:
             # SQLite gives a date as its text
             reviews.append(
@@ -59,10 +69,11 @@ def desk_lists(viewer, review_by):
     return {
         "organisations": sorted(organisations, key=lambda o: (-o.waits, o.name)),
         "reviews": sorted(reviews, key=lambda r: (r.review_on, r.id)),
+        "services": sorted(services, key=lambda s: (s.confirmed_on, s.id)),
     }
 
 
 @sql
 def desk_query(viewer):
     waited = waiting_on(viewer, first=[Value("organisations")], last=[SQL("NULL"), SQL("NULL")])
-    return union_all(waited, due_reviews(viewer))
+    return union_all(waited, due_reviews(viewer), unconfirmed_services())

@@ -6,11 +6,11 @@ To add a filter to the directory: declare it in FILTERS and add its field to tem
 from datetime import timedelta
 
 from flask import current_app
-from peewee import JOIN
+from peewee import JOIN, SQL, Value, fn
 
 from .. import rules
 from ..clock import now
-from ..models import AREAS, REFERRERS, Barrier, Organisation, RuleLink, RuleVersion, Service, Thread, User
+from ..models import AREAS, REFERRERS, Attachment, Barrier, Organisation, RuleLink, RuleVersion, Service, Thread, User
 from ..paging import Page
 from . import filters
 from .cache import slot, sql, until_next_event
@@ -92,6 +92,11 @@ def service(service_id):
     return service_rows().where(Service.id == service_id).first()
 
 
+def files(service_id):
+    """The files on a service, removed ones too (their reason shows), in the order added."""
+    return list(Attachment.select().where(Attachment.service == service_id).order_by(Attachment.id))
+
+
 def for_organisation(organisation_id):
     return list(service_rows().where(Service.organisation == organisation_id).order_by(Service.name))
 
@@ -154,15 +159,31 @@ def changes_page(number, size):
     return Page.of(changes_query(), number, size)
 
 
-def changes_between(start, end):
-    """The rule changes (versions after the first) made from `start` up to `end` (datetimes, UTC)."""
-    return list(
-        changes_query().where((RuleVersion.number > 1) & (RuleVersion.created >= start) & (RuleVersion.created < end))
+def changes_between(start, end, organisation=None):
+    """The rule changes (versions after the first) made from `start` up to `end` (datetimes, UTC), of the services
+    of `organisation` when one is given, oldest first."""
+    query = changes_query().where(
+        (RuleVersion.number > 1) & (RuleVersion.created >= start) & (RuleVersion.created < end)
     )
+    if organisation is not None:
+        query = query.where(Service.organisation == organisation.id)
+    return list(query.order_by(RuleVersion.created, RuleVersion.id))
 
 
 def unconfirmed_since():
     return now() - timedelta(days=current_app.config["SERVICE_CONFIRM_DAYS"])
+
+
+def unconfirmed_services():
+    """The branch of the steward's desk query (lists.home.desk_query) for the open or paused services nobody has
+    confirmed since the slot "unconfirmed_by" (a date): (label, name, organisation, no count, id, confirmed on)."""
+    return (
+        Service.select(
+            Value("services"), Service.name, Organisation.name, SQL("NULL"), Service.id, fn.DATE(Service.confirmed_at)
+        )
+        .join(Organisation)
+        .where((Service.status != "closed") & (Service.confirmed_at < slot("unconfirmed_by")))
+    )
 
 
 def stale(organisation_id=None):
@@ -190,3 +211,23 @@ def citable():
         .tuples()
     )
     return tuple((rule_id, "%s: %s (version %d)" % (org, name, number)) for rule_id, number, name, org in query)
+
+
+def matching(words, most=5):
+    """The search page's services: those whose name, offer or current rule has every word, by name, and whether
+    there were more. Every signed-in member may see every service, so the answer is the same for all; kept until
+    the next event, as the search's own ranking is."""
+    return matched(tuple(words), most)
+
+
+@until_next_event
+def matched(words, most):
+    query = service_rows()
+    for word in words:
+        pattern = "%%%s%%" % word.replace("\\", "").replace("%", "").replace("_", "")
+        text = (
+            Service.name.concat(" ").concat(Service.offers).concat(" ").concat(fn.COALESCE(RuleVersion.eligibility, ""))
+        )
+        query = query.where(text**pattern)
+    found = list(query.order_by(Service.name, Service.id).limit(most + 1))
+    return found[:most], len(found) > most

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from .. import dashboard, learning, notify, rules
 from ..forms import CheckInForm
-from ..lists import checkins
+from ..lists import checkins, services
 from ..models import Organisation, Thread
 from ..paging import page_number
 from ..web import month_asked, require
@@ -30,7 +30,8 @@ def new():
         notify.read_thread(current_user, thread)
         flash("Thank you: your organisation’s check-in is posted.", "success")
         return redirect(url_for("threads.show", thread_id=thread.id), 303)
-    return render_template("checkins/new.html", form=form), 422 if form.is_submitted() else 200
+    stale = services.stale(current_user.organisation_id)
+    return render_template("checkins/new.html", form=form, stale=stale), 422 if form.is_submitted() else 200
 
 
 def months_around(month):

@@ -46,9 +46,8 @@ def new():
     form = CycleForm()
     if form.validate_on_submit() and threads_seen(form):
         propose = request.form.get("action") == "propose" and rules.can_propose_cycle(current_user)
-        cycle = cycles.start_cycle(
-            current_user, form.fields(), form.organisations.data, form.threads.data, form.barriers.data, propose
-        )
+        links = (form.organisations.data, form.threads.data, form.barriers.data)
+        cycle = cycles.start_cycle(current_user, form.fields(), *links, propose, form.rules.data)
         flash("Your proposal is with the systems steward." if propose else "The learning cycle is started.", "success")
         return redirect(url_for(".show", cycle_id=cycle.id), 303)
     return render_template("cycles/edit.html", form=form, cycle=None), 422 if form.is_submitted() else 200
@@ -84,12 +83,11 @@ def show_page(cycle, entry_form, decision_form, status=200):
 def edit(cycle_id):
     cycle = get_cycle(cycle_id)
     require(rules.can_edit_cycle(current_user, cycle))
-    organisations, threads, barriers = cycle_lists.linked_ids(cycle)
-    form = CycleForm(obj=cycle, organisations=organisations, threads=threads, barriers=barriers)
+    organisations, threads, barriers, rule_ids = cycle_lists.linked_ids(cycle)
+    form = CycleForm(obj=cycle, organisations=organisations, threads=threads, barriers=barriers, rules=rule_ids)
     if form.validate_on_submit() and threads_seen(form):
-        cycles.edit_cycle(
-            cycle, current_user, form.fields(), form.organisations.data, form.threads.data, form.barriers.data
-        )
+        links = (form.organisations.data, form.threads.data, form.barriers.data, form.rules.data)
+        cycles.edit_cycle(cycle, current_user, form.fields(), *links)
         flash("The learning cycle is saved.", "success")
         return redirect(url_for(".show", cycle_id=cycle.id), 303)
     return render_template("cycles/edit.html", form=form, cycle=cycle), 422 if form.is_submitted() else 200

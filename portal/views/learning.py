@@ -9,6 +9,7 @@ from peewee import JOIN, fn
 
 from .. import charts, dashboard, rules, tracking
 from ..lists import cycles as cycle_lists
+from ..lists import services as service_lists
 from ..lists.board import organisations_and_owners
 from ..lists.learning import figures
 from ..lists.pages import visible_threads
@@ -256,6 +257,7 @@ def report():
         report=monthly_report(current_user, month, organisation, audience),
         organisation=organisation,
         cycles=cycle_lists.for_report(current_user, *dashboard.month_bounds(month), organisation),
+        rule_changes=service_lists.changes_between(*dashboard.month_bounds(month), organisation),
         CYCLE_STATUSES=CYCLE_STATUSES,
         organisations=organisations,
         AUDIENCES=AUDIENCES,

@@ -7,6 +7,7 @@ from peewee import JOIN, fn
 from .. import accounts, notify, rules
 from ..forms import OrganisationForm
 from ..htmx import render
+from ..lists import services
 from ..lists.pages import visible_threads
 from ..lists.people import contacts
 from ..lists.rows import attach_addressees
@@ -61,17 +62,23 @@ def show(slug):
         size,
     )
     people = contacts(organisation, page_number(request.args, "people"), size)
+    offered = services.for_organisation(organisation.id) if part_wanted() == "content" else []
     attach_addressees(requests.items)
-    part = request.args.get("part")
     return render(
         "orgs/show.html",
-        part if part in ("requests", "posts", "people") else "content",
+        part_wanted(),
         organisation=organisation,
         requests=requests,
         posts=posts,
         people=people,
+        services=offered,
         watching=notify.watch_level(current_user, organisation) == "watch",
     )
+
+
+def part_wanted():
+    part = request.args.get("part")
+    return part if part in ("requests", "posts", "people") else "content"
 
 
 @bp.route("/orgs/new", methods=["GET", "POST"])

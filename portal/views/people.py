@@ -7,7 +7,7 @@ import zipfile
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from .. import accounts, rules
+from .. import accounts, attachments, rules
 from ..forms import ConfirmationForm, PersonForm
 from ..models import Organisation, Post, User
 
@@ -83,6 +83,10 @@ def export(person_id):
         for name, value in data.items():
             zipped.writestr("%s.json" % name, json.dumps(value, indent=2, ensure_ascii=False))
         zipped.writestr("index.html", render_template("people/export.html", person=person, data=data))
+        for attachment in attachments.kept_by(person):
+            with zipped.open("files/%d-%s" % (attachment.id, attachment.name), "w") as copy:
+                for chunk in attachments.content(attachment):
+                    copy.write(chunk)
     archive.seek(0)
     accounts.record("person_exported", current_user, person=person.id)
     return send_file(

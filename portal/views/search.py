@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from .. import search
 from ..htmx import render, wants_fragment
-from ..lists import cycles, threads
+from ..lists import cycles, services, threads
 from ..lists.search import read_filters, results
 from ..paging import page_number
 
@@ -21,9 +21,11 @@ def index():
     size = current_app.config["PAGE_SIZE"]
     page, count, capped, hits = None, 0, False, {}
     found_cycles, more_cycles = [], False
+    found_services, more_services = [], False
     if terms:
         page, count, capped, hits = results(current_user, terms, chosen, choices, page_number(request.args), size)
         found_cycles, more_cycles = cycles.matching(current_user, terms)
+        found_services, more_services = services.matching(terms)
     return render(
         "search/index.html",
         "results",
@@ -43,6 +45,8 @@ def index():
         hits=hits,
         cycles=found_cycles,
         more_cycles=more_cycles,
+        services=found_services,
+        more_services=more_services,
         posts_per_page=current_app.config["POSTS_PER_PAGE"],
         status_oob=wants_fragment(),
     )

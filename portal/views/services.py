@@ -7,8 +7,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from .. import rules, services
-from ..forms import ServiceForm
+from ..forms import ServiceFilesForm, ServiceForm
 from ..lists import services as listed
+from ..lists.cycles import cycles_on_service
 from ..lists.pages import visible_threads
 from ..models import AREAS, REFERRERS, Barrier, Organisation, Thread, from_set
 from ..paging import page_number
@@ -36,7 +37,9 @@ def index():
 @bp.get("/services/<int:service_id>")
 def show(service_id):
     service = get_service(service_id)
-    return render_template("services/show.html", service=service)
+    files, form = listed.files(service.id), ServiceFilesForm(formdata=None)
+    cycles = cycles_on_service(current_user, service.id)
+    return render_template("services/show.html", service=service, files=files, files_form=form, cycles=cycles)
 
 
 @bp.get("/services/<int:service_id>/rules")
@@ -52,7 +55,14 @@ def history(service_id):
     then = listed.version_on(versions, on) if on else None
     links = listed.links(current_user, [v.id for v in versions])
     return render_template(
-        "services/rules.html", service=service, versions=versions, links=links, on=on, on_text=on_text, then=then
+        "services/rules.html",
+        service=service,
+        versions=versions,
+        links=links,
+        on=on,
+        on_text=on_text,
+        then=then,
+        cycles=cycles_on_service(current_user, service.id),
     )
 
 

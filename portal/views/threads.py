@@ -5,7 +5,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from peewee import fn
 
-from .. import guard, learning, moderation, notify, overrides, rules, services, timeline, tracking
+from .. import attachments, guard, learning, moderation, notify, overrides, rules, services, timeline, tracking
 from ..db import database
 from ..forms import EditPostForm, ReplyForm, ThreadForm
 from ..htmx import render, wants_fragment
@@ -54,6 +54,7 @@ def new():
                 visibility=form.visibility.data,
             )
             first_post = Post.select(fn.MIN(Post.id)).where(Post.thread == thread.id).scalar()
+            attachments.attach(form.uploads, current_user, thread.id, first_post)
             note_confirmed_details(form, thread, first_post)
         notify.read_thread(current_user, thread)
         flash("Your %s is posted." % form.kind.data, "success")
@@ -103,6 +104,7 @@ def reply(thread_id):
         return show_thread(thread, form, 422)
     with database.atomic():  # the reply and what it kept past the guard stand or fall together
         post = tracking.reply(thread, current_user, form.body.data)
+        attachments.attach(form.uploads, current_user, thread.id, post.id)
         if form.cite.rule_id and rules.can_cite_service(current_user, thread):
             services.cite(post, form.cite.rule_id, current_user)
         note_confirmed_details(form, thread, post.id)

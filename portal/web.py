@@ -88,7 +88,7 @@ def tell_blind_mentions(names):
 
 def month_asked():
     """The month in the query string (?month=2026-12), this month when there is none; a page saying what a month
-    looks like (404) when it is not one, or not yet come."""
+    looks like (400) when it is not one, or not yet come."""
     text = request.args.get("month")
     if not text:
         return learning.this_month()
@@ -99,5 +99,5 @@ def month_asked():
             title="There is no such month here",
             text="Write a month as year and month, like %s, from 2000-01 to this month." % learning.this_month(),
         )
-        abort(make_response(page, 404))
+        abort(make_response(page, 400))
     return month

@@ -58,13 +58,13 @@ def test_the_steward_reads_one_month_across_organisations_and_moves_between_mont
 @pytest.mark.parametrize(
     "month", ["2026-13", "garbage", "2026-1", "0000-01", "1999-12", "2027-01", "9999-12", "2026-11x", "２０２６-11"]
 )
-def test_a_month_that_is_not_one_or_not_yet_come_is_a_clear_404(as_person, region, month):
+def test_a_month_that_is_not_one_or_not_yet_come_is_a_clear_400(as_person, region, month):
     for client, path in (
         (as_person(make_steward()), "/checkins"),
         (as_person(region["officer"]), "/orgs/hope/checkins"),
     ):
         response = client.get(path, query_string={"month": month})
-        assert response.status_code == 404 and "like 2026-12, from 2000-01 to this month" in response.text
+        assert response.status_code == 400 and "like 2026-12, from 2000-01 to this month" in response.text
 
 
 def test_every_partner_reads_an_organisations_past_check_ins_month_by_month(as_person, region):

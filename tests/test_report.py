@@ -69,9 +69,9 @@ def test_the_steward_chooses_a_report_for_stewards_only_with_the_restricted_thre
 
 
 @pytest.mark.parametrize("month_text", ["0000-01", "2026-13", "2027-01", "garbage", "2026-1"])
-def test_a_month_that_is_not_one_is_a_404_not_an_error(as_person, month_text):
+def test_a_month_that_is_not_one_is_a_clear_400_not_an_error(as_person, month_text):
     response = as_person(make_steward()).get("/learning/report", query_string={"month": month_text})
-    assert response.status_code == 404 and "like 2026-12" in response.text
+    assert response.status_code == 400 and "like 2026-12" in response.text
 
 
 def test_the_printed_report_has_an_a4_page_and_leaves_out_the_controls():

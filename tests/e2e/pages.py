@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 
 from portal import accounts, demo, guard, overrides, tracking
-from portal.models import GuardOverride, Post, Thread, User
+from portal.models import GuardOverride, LearningCycle, Post, Service, Thread, User
 
 from .steps import CRASH_PAD, settled, thread_path
 
@@ -240,6 +240,43 @@ def the_stewards_menu_open(page):
     expect(page.get_by_role("link", name="Audit log")).to_be_visible()
 
 
+def service_path(name, suffix=""):
+    return "/services/%d%s" % (Service.select(Service.id).where(Service.name == name).scalar(), suffix)
+
+
+def a_service(page):
+    """The night shelter's referral route, with its referral form attached."""
+    page.goto(service_path(demo.NIGHT_SHELTER_SERVICE))
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo.NIGHT_SHELTER_SERVICE)
+    settled(page)
+
+
+def a_rules_history(page):
+    page.goto(service_path(demo.CRASH_PADS, "/rules"))
+    settled(page)
+
+
+def a_service_with_errors(page):
+    page.goto("/services/new")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    settled(page)
+
+
+def a_learning_cycle(page):
+    cycle_id = LearningCycle.select(LearningCycle.id).where(LearningCycle.title == demo.CRASH_PAD_CYCLE["title"])
+    page.goto("/cycles/%d" % cycle_id.scalar())
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo.CRASH_PAD_CYCLE["title"])
+    settled(page)
+
+
+def proposing_a_barrier_with_errors(page):
+    page.goto("/barriers/propose")
+    page.get_by_role("button", name="Propose it").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    settled(page)
+
+
 MEMBER, STEWARD = demo.ST_HELENS, demo.STEWARD
 STATES = [
     ("login", None, visit("/login")),
@@ -300,6 +337,18 @@ STATES = [
     ("learning", MEMBER, visit("/learning")),
     ("learning report", STEWARD, visit("/learning/report")),
     ("e-mail settings", MEMBER, visit("/account#email")),
+    ("services", MEMBER, visit("/services?area=st-helens")),
+    ("a service with a file", MEMBER, a_service),
+    ("a rule's history", MEMBER, a_rules_history),
+    ("what changed", MEMBER, visit("/services/changes")),
+    ("adding a service, with errors", MEMBER, a_service_with_errors),
+    ("learning cycles", MEMBER, visit("/cycles")),
+    ("a learning cycle", MEMBER, a_learning_cycle),
+    ("starting a learning cycle", MEMBER, visit("/cycles/new")),
+    ("waits before and after each change", STEWARD, visit("/learning/cycles")),
+    ("proposing a barrier, with errors", MEMBER, proposing_a_barrier_with_errors),
+    ("barrier proposals", STEWARD, visit("/barriers/proposals")),
+    ("an organisation's past check-ins", MEMBER, visit("/orgs/the-whitechapel-centre/checkins")),
 ]
 PAGES = [(who, reach) for _, who, reach in STATES]
 PAGE_IDS = [name for name, *_ in STATES]

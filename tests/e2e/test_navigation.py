@@ -1,6 +1,6 @@
-"""The header's navigation: small on a phone (a "Menu" disclosure), one line on a desktop with the steward's
-tools grouped under "Steward", and every destination reachable with the keyboard alone, with or without
-JavaScript."""
+"""The header's navigation: small on a phone (a "Menu" disclosure), one line on a desktop with the learning
+pages grouped under "Learning" and the steward's tools under "Steward", and every destination reachable with
+the keyboard alone, with or without JavaScript."""
 
 import re
 
@@ -61,7 +61,7 @@ def test_on_a_desktop_the_stewards_navigation_is_one_line(page_for):
     items = page.get_by_role("navigation", name="Main").locator(":scope > ul > li")
     tops = {round(items.nth(index).bounding_box()["y"]) for index in range(items.count())}
     assert len(tops) == 1, "the navigation wraps to %d lines" % len(tops)
-    steward = page.locator(".site-nav__group summary")
+    steward = page.locator(".site-nav__group summary", has_text="Steward")
     expect(steward).to_have_class("site-nav__current")
     expect(page.get_by_role("link", name="People")).to_be_hidden()
     steward.click()

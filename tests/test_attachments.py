@@ -392,6 +392,14 @@ def test_a_service_file_is_refused_next_to_the_field_and_held_by_the_guard(as_pe
     assert kept.status_code == 303 and Attachment.select().count() == 1
 
 
+def test_a_refused_service_file_puts_error_first_in_the_page_title(as_person, author):
+    service = make_service(author, name="Crash pads")
+    client = as_person(author)
+    assert "<title>Crash pads," in client.get("/services/%d" % service.id).text
+    refused = attach_to_service(client, service, ("setup.exe", b"MZ" + b"\x00" * 100))
+    assert refused.status_code == 422 and "<title>Error: Crash pads," in refused.text
+
+
 def test_a_services_keepers_and_the_steward_remove_its_files(as_person, charity, author):
     service = make_service(author)
     attach_to_service(as_person(author), service, ("old form.txt", b"Old form"))

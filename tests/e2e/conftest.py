@@ -107,3 +107,13 @@ def page_for(new_context, signed_in):
         return new_context(storage_state=signed_in(email) if email else None, **options).new_page()
 
     return open_page
+
+
+@pytest.fixture
+def no_script_page(new_context):
+    """A page in a browser context with JavaScript disabled."""
+
+    def open_page():
+        return new_context(java_script_enabled=False).new_page()
+
+    return open_page

@@ -236,7 +236,7 @@ def the_stewards_menu_open(page):
     menu = page.locator("summary", has_text="Menu")
     if menu.is_visible():  # on a phone the destinations are behind "Menu"
         menu.click()
-    page.locator(".site-nav__group summary").click()
+    page.locator(".site-nav__group summary", has_text="Steward").click()
     expect(page.get_by_role("link", name="Audit log")).to_be_visible()
 
 

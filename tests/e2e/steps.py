@@ -42,3 +42,8 @@ def assert_no_page_load(page):
 def expect_announced(page, text):
     """`text` is in a live status region, so a screen reader announces it."""
     expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
+
+
+def definition(scope, term):
+    """What a description list says for `term` (its dd), e.g. definition(page, "Organisation")."""
+    return scope.get_by_role("term").filter(has_text=term).locator("xpath=following-sibling::dd[1]")

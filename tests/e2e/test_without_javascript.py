@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from portal import demo
@@ -10,16 +9,6 @@ from portal import demo
 from .steps import CRASH_PAD, sign_in
 
 REPLY = "We can agree a place the same evening: ring the duty officer after 5pm."
-
-
-@pytest.fixture
-def no_script_page(new_context):
-    """A page in a browser context with JavaScript disabled."""
-
-    def open_page():
-        return new_context(java_script_enabled=False).new_page()
-
-    return open_page
 
 
 def test_the_crash_pad_need_is_answered_and_resolved_without_javascript(no_script_page, demo_region):

@@ -247,7 +247,7 @@ def test_barriers_csv_and_the_printable_report(as_person):
     assert ">B</a>" in resolved and ">E</a>" in resolved and ">A</a>" not in resolved
     assert ">C</a>" in still_open and ">D</a>" in still_open
     assert "Learning report" in client.get("/learning/report?month=2026-10&org=nobody").text
-    assert client.get("/learning/report?month=garbage").status_code == 404
+    assert client.get("/learning/report?month=garbage").status_code == 400
     assert Barrier.select().count() == 1 and BarrierLog.select().count() == 1
 
 

@@ -24,11 +24,19 @@ def visit(path, status=200):
     return go
 
 
-def login_with_errors(page):
-    page.goto("/login")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    settled(page)
+def sent_empty(path, button):
+    """The form at `path` sent as it is, to show its errors."""
+
+    def go(page):
+        page.goto(path)
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+        settled(page)
+
+    return go
+
+
+login_with_errors = sent_empty("/login", "Sign in")
 
 
 def threads_filtered_to_nothing(page):
@@ -256,24 +264,10 @@ def a_rules_history(page):
     settled(page)
 
 
-def a_service_with_errors(page):
-    page.goto("/services/new")
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    settled(page)
-
-
 def a_learning_cycle(page):
     cycle_id = LearningCycle.select(LearningCycle.id).where(LearningCycle.title == demo.CRASH_PAD_CYCLE["title"])
     page.goto("/cycles/%d" % cycle_id.scalar())
     expect(page.get_by_role("heading", level=1)).to_have_text(demo.CRASH_PAD_CYCLE["title"])
-    settled(page)
-
-
-def proposing_a_barrier_with_errors(page):
-    page.goto("/barriers/propose")
-    page.get_by_role("button", name="Propose it").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     settled(page)
 
 
@@ -341,12 +335,12 @@ STATES = [
     ("a service with a file", MEMBER, a_service),
     ("a rule's history", MEMBER, a_rules_history),
     ("what changed", MEMBER, visit("/services/changes")),
-    ("adding a service, with errors", MEMBER, a_service_with_errors),
+    ("adding a service, with errors", MEMBER, sent_empty("/services/new", "Save")),
     ("learning cycles", MEMBER, visit("/cycles")),
     ("a learning cycle", MEMBER, a_learning_cycle),
     ("starting a learning cycle", MEMBER, visit("/cycles/new")),
     ("waits before and after each change", STEWARD, visit("/learning/cycles")),
-    ("proposing a barrier, with errors", MEMBER, proposing_a_barrier_with_errors),
+    ("proposing a barrier, with errors", MEMBER, sent_empty("/barriers/propose", "Propose it")),
     ("barrier proposals", STEWARD, visit("/barriers/proposals")),
     ("an organisation's past check-ins", MEMBER, visit("/orgs/the-whitechapel-centre/checkins")),
 ]

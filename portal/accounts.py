@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 from datetime import timedelta
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from markupsafe import escape
@@ -34,19 +34,26 @@ from .models import (
 from .text import slugify
 from .tracking import record, rewrite_events
 
-# Checked against when nobody has the email given, so a wrong email takes as long as a wrong password.
-_NOBODY = generate_password_hash("nobody has this password")
-_CURRENT_METHOD = _NOBODY.split("$", 1)[0]
 log = logging.getLogger(__name__)
 
 
+@cache
+def _nobody(method):
+    """Checked against when nobody has the email given, so a wrong email takes as long as a wrong password."""
+    return generate_password_hash("nobody has this password", method=method)
+
+
+def _stored_hash(person):
+    return person.password_hash if person and person.password_hash else _nobody(config.current["PASSWORD_HASH"])
+
+
 def hash_password(password):
-    return generate_password_hash(password)  # scrypt, werkzeug's current default
+    return generate_password_hash(password, method=config.current["PASSWORD_HASH"])
 
 
 def needs_rehash(password_hash):
-    """Whether a hash was made with other parameters than today's default (werkzeug's "method:params$...")."""
-    return password_hash.split("$", 1)[0] != _CURRENT_METHOD
+    """Whether a hash was made with other parameters than today's (werkzeug's "method:params$...")."""
+    return password_hash.split("$", 1)[0] != _nobody(config.current["PASSWORD_HASH"]).split("$", 1)[0]
 
 
 def authenticate(email, password, address, device=None):
@@ -62,7 +69,7 @@ def authenticate(email, password, address, device=None):
         account = (throttle.ACCOUNT, email)
     keys = [account, (throttle.ADDRESS, address)]
     throttle.check(keys)
-    good = check_password_hash(person.password_hash if person and person.password_hash else _NOBODY, password)
+    good = check_password_hash(_stored_hash(person), password)
     if not good or not person.active:
         throttle.count(keys)
         log.warning("sign-in failed")

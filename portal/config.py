@@ -72,6 +72,9 @@ def from_environment():
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
         # how long before an idle session ends the page warns and offers to stay signed in
         "SESSION_WARNING_SECONDS": int(os.environ.get("SESSION_WARNING_SECONDS", "300")),
+        # werkzeug's method for new password hashes (its default today is scrypt:32768:8:1); the tests set a
+        # cheaper scrypt for the people they make, who sign in a thousand times
+        "PASSWORD_HASH": "scrypt",
         "MAX_CONTENT_LENGTH": 512 * 1024,  # but forms that take files (UPLOAD_ENDPOINTS) take more
         "ATTACHMENT_MAX_MB": int(os.environ.get("ATTACHMENT_MAX_MB", "10")),
         "SESSION_COOKIE_SAMESITE": "Lax",

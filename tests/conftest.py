@@ -13,7 +13,7 @@ from portal.db import database
 from portal.lists import cache
 from portal.models import TABLES
 
-from .builders import PASSWORD
+from .builders import PASSWORD, PASSWORD_HASH
 
 os.environ.setdefault("PORTAL_ENV", "test")  # the development key and plain-http cookies, as `make test` sets
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -56,6 +56,7 @@ def app(tmp_path_factory):
             "PAGE_SIZE": 5,
             "HOME_PAGE_SIZE": 5,
             "POSTS_PER_PAGE": 5,
+            "PASSWORD_HASH": PASSWORD_HASH,
         }
     )
     app.test_client_class = Client

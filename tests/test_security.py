@@ -99,6 +99,14 @@ def test_old_password_hashes_are_upgraded_at_sign_in(client):
     assert User.get_by_id(person.id).password_hash.startswith("scrypt:")
 
 
+def test_the_product_hashes_passwords_with_werkzeugs_full_strength_scrypt(client, monkeypatch):
+    assert config.from_environment()["PASSWORD_HASH"] == "scrypt"  # the tests' own people use a cheaper one
+    monkeypatch.setitem(config.current, "PASSWORD_HASH", "scrypt")
+    person = make_user()
+    assert sign_in(client, person.email, PASSWORD).status_code == 303
+    assert User.get_by_id(person.id).password_hash.startswith("scrypt:32768:8:1$")
+
+
 def test_common_passwords_are_refused(as_person):
     response = as_person(make_user()).post(
         "/account",

@@ -94,7 +94,7 @@ def test_a_new_thread_takes_files_from_a_plain_form_and_shows_them_with_name_typ
     assert (attachment.name, attachment.content_type) == ("Referral form.pdf", "application/pdf")
     assert attachment.post_id == Post.get().id and Event.get(Event.action == "attachment_added")
     page = client.get(response.location).text
-    assert "Referral form.pdf" in page and "PDF, " in page and "/attachments/%d/" % attachment.id in page
+    assert "Referral form.pdf" in page and "PDF, " in page and "/files/%d/" % attachment.id in page
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_names_are_made_safe_and_end_in_the_type_the_content_is():
 def test_a_file_is_served_as_a_download_that_cannot_run(as_person, author):
     attachment = make_attachment(Post.get(Post.thread == make_thread(author).id), "notes.txt", b"Open at 9\n")
     client = as_person(make_user())
-    response = client.get("/attachments/%d/notes.txt" % attachment.id)
+    response = client.get("/files/%d/notes.txt" % attachment.id)
     assert response.status_code == 200 and response.data == b"Open at 9\n"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="notes.txt"')
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
@@ -197,13 +197,15 @@ def test_a_file_is_served_as_a_download_that_cannot_run(as_person, author):
     policy = response.headers["Content-Security-Policy"]
     assert "sandbox" in policy and "default-src 'none'" in policy
     assert response.headers["Content-Length"] == "10"
-    wrong_name = client.get("/attachments/%d/other.txt" % attachment.id)
-    assert wrong_name.status_code == 301 and wrong_name.location.endswith("/attachments/%d/notes.txt" % attachment.id)
+    wrong_name = client.get("/files/%d/other.txt" % attachment.id)
+    assert wrong_name.status_code == 301 and wrong_name.location.endswith("/files/%d/notes.txt" % attachment.id)
+    moved = client.get("/attachments/%d/notes.txt" % attachment.id)  # the address before December 2026
+    assert moved.status_code == 301 and moved.location.endswith("/files/%d/notes.txt" % attachment.id)
 
 
 def test_an_image_may_show_inline_and_a_name_beyond_ascii_survives(as_person, author):
     attachment = make_attachment(Post.get(Post.thread == make_thread(author).id), "Café plan.png", PNG)
-    response = as_person(author).get("/attachments/%d/Café plan.png" % attachment.id)
+    response = as_person(author).get("/files/%d/Café plan.png" % attachment.id)
     assert response.status_code == 200 and response.data == PNG
     assert (
         response.headers["Content-Disposition"]
@@ -216,11 +218,12 @@ def test_files_are_seen_only_by_those_who_may_see_the_post_and_others_get_what_a
     asker, steward = make_user(charity), make_steward()
     restricted = make_request(asker, [council], visibility="restricted")
     attachment = make_attachment(Post.get(Post.thread == restricted.id))
-    path = "/attachments/%d/notes.txt" % attachment.id
+    path = "/files/%d/notes.txt" % attachment.id
     outsider = as_person(make_user(other))
-    missing = outsider.get("/attachments/%d/notes.txt" % (attachment.id + 1000))
+    missing = outsider.get("/files/%d/notes.txt" % (attachment.id + 1000))
     refused = outsider.get(path)
     assert refused.status_code == missing.status_code == 404 and refused.text == missing.text
+    assert outsider.get("/attachments/%d/notes.txt" % attachment.id).status_code == 404
     assert as_person(make_user(council)).get(path).status_code == 200
     Post.update(hidden=True).execute()  # a hidden post's files are the steward's
     assert as_person(make_user(council)).get(path).status_code == 404
@@ -265,7 +268,7 @@ def test_reading_a_files_text_is_bounded_against_decompression_bombs():
 def test_the_steward_removes_a_file_for_good_and_the_reason_stays(as_person, author):
     thread = make_thread(author)
     attachment = make_attachment(Post.get(Post.thread == thread.id), "Jo Bloggs.txt", b"Jo's details")
-    path = "/attachments/%d/remove" % attachment.id
+    path = "/files/%d/remove" % attachment.id
     assert as_person(author).get(path).status_code == 403
     steward = as_person(make_steward())
     page = steward.get(path)
@@ -279,7 +282,7 @@ def test_the_steward_removes_a_file_for_good_and_the_reason_stays(as_person, aut
     assert Event.get(Event.action == "attachment_removed").data["reason"] == "a client's details"
     shown = as_person(author).get("/threads/%d" % thread.id).text
     assert "A file was removed by the steward: a client&#39;s details" in shown and "Jo Bloggs" not in shown
-    assert steward.get("/attachments/%d/removed.txt" % attachment.id).status_code == 404
+    assert steward.get("/files/%d/removed.txt" % attachment.id).status_code == 404
 
 
 def test_retention_removes_files_with_their_posts(author):
@@ -332,7 +335,7 @@ def test_a_ten_megabyte_upload_and_download_grow_memory_by_well_under_fifty_mega
     assert attachment.size == size and AttachmentChunk.select().count() == size // attachments.CHUNK
     gc.collect()
     tracemalloc.start()
-    download = client.get("/attachments/%d/big.txt" % attachment.id, buffered=False)
+    download = client.get("/files/%d/big.txt" % attachment.id, buffered=False)
     received = sum(len(chunk) for chunk in download.response)
     download.close()
     _, download_peak = tracemalloc.get_traced_memory()
@@ -375,7 +378,7 @@ def test_a_services_keepers_attach_its_referral_form_and_every_member_may_read_i
     assert Event.get(Event.action == "attachment_added").data["service"] == service.id
     page = outsider.get("/services/%d" % service.id).text
     assert "Referral form.pdf" in page and "PDF, " in page and "Remove" not in page
-    download = outsider.get("/attachments/%d/Referral form.pdf" % attachment.id)
+    download = outsider.get("/files/%d/Referral form.pdf" % attachment.id)
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     assert download.headers["Content-Disposition"].startswith("attachment;")
 
@@ -404,7 +407,7 @@ def test_a_services_keepers_and_the_steward_remove_its_files(as_person, charity,
     service = make_service(author)
     attach_to_service(as_person(author), service, ("old form.txt", b"Old form"))
     attachment = Attachment.get()
-    path = "/attachments/%d/remove" % attachment.id
+    path = "/files/%d/remove" % attachment.id
     assert as_person(make_user(make_org())).post(path, data={"reason": "x", "confirmed": "yes"}).status_code == 403
     done = as_person(make_user(charity)).post(path, data={"reason": "out of date", "confirmed": "yes"})
     assert done.status_code == 303 and Attachment.get().removed and AttachmentChunk.select().count() == 0

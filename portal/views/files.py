@@ -32,7 +32,7 @@ def get_attachment(attachment_id):
     return attachment, post, thread, service
 
 
-@bp.get("/attachments/<int:attachment_id>/<path:name>")
+@bp.get("/files/<int:attachment_id>/<path:name>")
 def download(attachment_id, name):
     attachment, _, _, _ = get_attachment(attachment_id)
     if name != attachment.name:
@@ -49,7 +49,14 @@ def download(attachment_id, name):
     return response
 
 
-@bp.route("/attachments/<int:attachment_id>/remove", methods=["GET", "POST"])
+@bp.get("/attachments/<int:attachment_id>/<path:name>")
+def moved(attachment_id, name):
+    """Where files were served until December 2026: moved for good to /files/, for the links already given out."""
+    attachment, _, _, _ = get_attachment(attachment_id)
+    return redirect(url_for(".download", attachment_id=attachment.id, name=attachment.name), 301)
+
+
+@bp.route("/files/<int:attachment_id>/remove", methods=["GET", "POST"])
 def remove(attachment_id):
     """A file removed for good, with a reason: a page says what goes, and only its "Yes" removes it."""
     attachment, post, thread, service = get_attachment(attachment_id)

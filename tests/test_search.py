@@ -382,7 +382,7 @@ def test_query_count_does_not_grow_with_results(as_person, member, council):
         thread = make_thread(make_user(council), title="More beds %d" % number, body="Beds again")
         tracking.reply(thread, member, "Still beds")
     many = search_queries(client)
-    assert one == many and max(many) <= 8
+    assert one == many and max(many) <= 6  # the first after a change: learning cycles and services included
 
 
 def test_search_and_the_board_keep_their_row_queries_apart(as_person, member, council):

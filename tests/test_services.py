@@ -303,6 +303,28 @@ def test_a_service_not_confirmed_for_the_set_days_asks_still_right_on_the_desk_a
     assert "Old crash pads" not in steward.get("/").text
 
 
+def test_the_desk_shows_the_five_confirmed_longest_ago_and_the_directory_lists_them_all(as_person, keeper):
+    for number in range(8):
+        service = make_service(keeper, name="Old service %d" % number)
+        days = 100 + number  # Old service 7 was confirmed longest ago
+        Service.update(confirmed_at=clock.now() - timedelta(days=days)).where(Service.id == service.id).execute()
+    closed = make_service(keeper, name="Closed long ago", status="closed")
+    Service.update(confirmed_at=clock.now() - timedelta(days=400)).where(Service.id == closed.id).execute()
+    fresh = make_service(keeper, name="Fresh beds")
+    steward = as_person(make_steward())
+    desk = steward.get("/").text
+    assert ["Old service %d" % n in desk for n in range(8)] == [False] * 3 + [True] * 5
+    assert 'href="/services?unconfirmed=1">All 8 services not confirmed for 90 days</a>' in desk
+    listed = steward.get("/services?unconfirmed=1").text
+    assert all(">Old service %d</a>" % n in listed for n in range(5))  # a page of five (PAGE_SIZE in the tests)
+    assert "Fresh beds" not in listed and "Closed long ago" not in listed
+    assert 'action="/services/%d/confirm"' % fresh.id not in listed
+    assert listed.count('action="/services/') == 5 and "Last confirmed" in listed
+    member_view = as_person(make_user(make_org())).get("/services?unconfirmed=1").text
+    assert ">Old service 0</a>" in member_view and 'action="/services/' not in member_view  # not theirs to confirm
+    assert 'action="/services/' not in steward.get("/services").text  # buttons only in the list of those to check
+
+
 def test_the_monthly_report_lists_the_months_rule_changes(as_person, keeper):
     from datetime import datetime
 

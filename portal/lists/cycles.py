@@ -210,16 +210,13 @@ def cycles_on_thread(viewer):
     )
 
 
-def matching(user, words, most=5):
-    """The search page's cycles: those `user` may see that have every word, latest change first, and whether
-    there were more (kept until the next event, as the search's own ranking is)."""
-    return matched(person(user), tuple(words), most)
-
-
-@until_next_event
-def matched(viewer, words, most):
-    found = list(with_words(listing(viewer), words).order_by(LearningCycle.updated.desc()).limit(most + 1))
-    return found[:most], len(found) > most
+def found(viewer, words, most):
+    """The branch of the search page's query (lists.search.also_found) for the `most` cycles changed last that
+    `viewer` may see and that have every word: (label, id, title, status, organisation, when changed)."""
+    columns = (Value("cycles"), LearningCycle.id, LearningCycle.title, LearningCycle.status, Organisation.name)
+    query = LearningCycle.select(*columns, LearningCycle.updated).join(Organisation)
+    query = with_words(query.where(rules.cycle_visible_filter(viewer)), words)
+    return query.order_by(LearningCycle.updated.desc(), LearningCycle.id.desc()).limit(most)
 
 
 def due_reviews(viewer):

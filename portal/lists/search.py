@@ -2,13 +2,15 @@
 period, ranked, a page at a time with each result's best post highlighted."""
 
 from array import array
+from collections import namedtuple
 from datetime import timedelta
 from itertools import chain
 
 from .. import search
 from ..clock import london_midnight, read_day
+from ..models import CYCLE_STATUSES, SERVICE_STATUSES, union_all
 from ..paging import Page
-from . import filters, threads
+from . import cycles, filters, services, threads
 from .cache import slot, sql, until_next_event
 from .pages import person, threads_in_order
 
@@ -77,3 +79,29 @@ def results(user, terms, chosen, choices, number, size):
     for thread in page.items:
         thread.best_post = best_posts[thread.id]
     return page, len(found), capped, search.hits(terms, [thread.best_post for thread in page.items])
+
+
+Found = namedtuple("Found", "id title status_label organisation")
+
+
+def also_found(user, words, most=5):
+    """Beside the threads: the learning cycles `user` may see and the services that have every word, up to `most`
+    of each with whether there were more, as {"cycles": (found, more), "services": (found, more)}. One query for
+    both, kept until the next event as the ranking is."""
+    return _also_found(person(user), tuple(words), most)
+
+
+@until_next_event
+def _also_found(viewer, words, most):
+    rows = list(union_all(cycles.found(viewer, words, most + 1), services.found(words, most + 1)))
+    # each branch is ordered within itself; a UNION ALL promises no order, so each is put back in order here
+    cycles_found = sorted((r for r in rows if r[0] == "cycles"), key=lambda r: (r[5], r[1]), reverse=True)
+    services_found = sorted((r for r in rows if r[0] == "services"), key=lambda r: (r[2], r[1]))
+    return {
+        "cycles": _first(cycles_found, CYCLE_STATUSES, most),
+        "services": _first(services_found, SERVICE_STATUSES, most),
+    }
+
+
+def _first(rows, statuses, most):
+    return [Found(id, title, statuses[status], name) for _, id, title, status, name, _ in rows[:most]], len(rows) > most

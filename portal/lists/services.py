@@ -42,6 +42,12 @@ FILTERS = (
         values=lambda text, choices: {"offers": "%%%s%%" % text.lower()},
     ),
     Filter("open", lambda choices: {"1"}, lambda viewer, chosen: Service.status == "open", values=lambda t, c: {}),
+    Filter(
+        "unconfirmed",
+        lambda choices: {"1"},
+        lambda viewer, chosen: (Service.status != "closed") & (Service.confirmed_at < slot("unconfirmed_by")),
+        values=lambda text, choices: {"unconfirmed_by": unconfirmed_since()},
+    ),
 )
 
 
@@ -213,21 +219,16 @@ def citable():
     return tuple((rule_id, "%s: %s (version %d)" % (org, name, number)) for rule_id, number, name, org in query)
 
 
-def matching(words, most=5):
-    """The search page's services: those whose name, offer or current rule has every word, by name, and whether
-    there were more. Every signed-in member may see every service, so the answer is the same for all; kept until
-    the next event, as the search's own ranking is."""
-    return matched(tuple(words), most)
-
-
-@until_next_event
-def matched(words, most):
-    query = service_rows()
+def found(words, most):
+    """The branch of the search page's query (lists.search.also_found) for the first `most` services by name whose
+    name, offer or current rule has every word (every signed-in member may see every service):
+    (label, id, name, status, organisation, no date)."""
+    columns = (Value("services"), Service.id, Service.name, Service.status, Organisation.name, SQL("NULL"))
+    query = with_rule(Service.select(*columns))
     for word in words:
         pattern = "%%%s%%" % word.replace("\\", "").replace("%", "").replace("_", "")
         text = (
             Service.name.concat(" ").concat(Service.offers).concat(" ").concat(fn.COALESCE(RuleVersion.eligibility, ""))
         )
         query = query.where(text**pattern)
-    found = list(query.order_by(Service.name, Service.id).limit(most + 1))
-    return found[:most], len(found) > most
+    return query.order_by(Service.name, Service.id).limit(most)

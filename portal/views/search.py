@@ -5,8 +5,8 @@ from flask_login import current_user
 
 from .. import search
 from ..htmx import render, wants_fragment
-from ..lists import cycles, services, threads
-from ..lists.search import read_filters, results
+from ..lists import threads
+from ..lists.search import also_found, read_filters, results
 from ..paging import page_number
 
 bp = Blueprint("search", __name__)
@@ -20,12 +20,10 @@ def index():
     terms = search.words(text)
     size = current_app.config["PAGE_SIZE"]
     page, count, capped, hits = None, 0, False, {}
-    found_cycles, more_cycles = [], False
-    found_services, more_services = [], False
+    also = {"cycles": ([], False), "services": ([], False)}
     if terms:
         page, count, capped, hits = results(current_user, terms, chosen, choices, page_number(request.args), size)
-        found_cycles, more_cycles = cycles.matching(current_user, terms)
-        found_services, more_services = services.matching(terms)
+        also = also_found(current_user, terms)
     return render(
         "search/index.html",
         "results",
@@ -43,10 +41,10 @@ def index():
         max_candidates=search.MAX_CANDIDATES,
         size=size,
         hits=hits,
-        cycles=found_cycles,
-        more_cycles=more_cycles,
-        services=found_services,
-        more_services=more_services,
+        cycles=also["cycles"][0],
+        more_cycles=also["cycles"][1],
+        services=also["services"][0],
+        more_services=also["services"][1],
         posts_per_page=current_app.config["POSTS_PER_PAGE"],
         status_oob=wants_fragment(),
     )

@@ -48,10 +48,26 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
 
 
+def closed_before_sending(app):
+    """`app` with each response read whole and closed before it is sent. Werkzeug's server leaves a file response
+    open when the browser drops the connection mid-send (Chromium does, closing a page while its favicon loads),
+    and the ResourceWarning it gives fails whichever test the garbage collector happens to be in."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test app on a free loopback port, shared by every browser test; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_before_sending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield "http://127.0.0.1:%d" % server.server_port

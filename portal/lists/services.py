@@ -45,7 +45,7 @@ FILTERS = (
     Filter(
         "unconfirmed",
         lambda choices: {"1"},
-        lambda viewer, chosen: (Service.status != "closed") & (Service.confirmed_at < slot("unconfirmed_by")),
+        lambda viewer, chosen: unconfirmed(slot("unconfirmed_by")),
         values=lambda text, choices: {"unconfirmed_by": unconfirmed_since()},
     ),
 )
@@ -180,6 +180,11 @@ def unconfirmed_since():
     return now() - timedelta(days=current_app.config["SERVICE_CONFIRM_DAYS"])
 
 
+def unconfirmed(before):
+    """The condition for the open or paused services nobody has confirmed since `before`."""
+    return (Service.status != "closed") & (Service.confirmed_at < before)
+
+
 def unconfirmed_services():
     """The branch of the steward's desk query (lists.home.desk_query) for the open or paused services nobody has
     confirmed since the slot "unconfirmed_by" (a date): (label, name, organisation, no count, id, confirmed on)."""
@@ -188,7 +193,7 @@ def unconfirmed_services():
             Value("services"), Service.name, Organisation.name, SQL("NULL"), Service.id, fn.DATE(Service.confirmed_at)
         )
         .join(Organisation)
-        .where((Service.status != "closed") & (Service.confirmed_at < slot("unconfirmed_by")))
+        .where(unconfirmed(slot("unconfirmed_by")))
     )
 
 
@@ -197,7 +202,7 @@ def stale(organisation_id=None):
     query = (
         Service.select(Service, Organisation.id, Organisation.name, Organisation.slug)
         .join(Organisation)
-        .where((Service.status != "closed") & (Service.confirmed_at < unconfirmed_since()))
+        .where(unconfirmed(unconfirmed_since()))
         .order_by(Service.confirmed_at)
     )
     if organisation_id is not None:
